@@ -1,0 +1,132 @@
+package org.metaunsup.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.metaunsup.BadInputException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads and writes NumPy {@code .npy} files (format version 1.0, C order, little endian), the
+ * interchange format of traces (DESIGN.md §10). Writing is atomic.
+ */
+public final class Npy {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=]?)([a-z])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {}
+
+    /**
+     * Writes an array as float64.
+     *
+     * @param file target file (replaced atomically)
+     * @param array any numeric array
+     * @throws IOException on write failure
+     */
+    public static void writeDouble(Path file, INDArray array) throws IOException {
+        long[] shape = array.shape();
+        StringBuilder dims = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            dims.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
+        }
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+        int unpadded = MAGIC.length + 4 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        double[] data = array.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 8 * data.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        buf.put(header.getBytes(StandardCharsets.US_ASCII));
+        for (double d : data) {
+            buf.putDouble(d);
+        }
+        AtomicFiles.write(file, buf.array());
+    }
+
+    /**
+     * Reads a float or integer {@code .npy} file.
+     *
+     * @param file the file
+     * @param dtype type of the returned array
+     * @return the array (a scalar file gives a rank-0 array)
+     */
+    public static INDArray read(Path file, DataType dtype) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e.getMessage());
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte m : MAGIC) {
+            if (buf.remaining() == 0 || buf.get() != m) {
+                throw new BadInputException(file + ": not a .npy file (bad magic)");
+            }
+        }
+        int major = buf.get();
+        buf.get();
+        int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
+        if (headerLen > buf.remaining()) {
+            throw new BadInputException(file + ": truncated .npy header");
+        }
+        byte[] hb = new byte[headerLen];
+        buf.get(hb);
+        String header = new String(hb, StandardCharsets.US_ASCII);
+        Matcher d = DESCR.matcher(header);
+        Matcher f = FORTRAN.matcher(header);
+        Matcher s = SHAPE.matcher(header);
+        if (!d.find() || !f.find() || !s.find()) {
+            throw new BadInputException(file + ": unreadable .npy header: " + header.trim());
+        }
+        if (f.group(1).equals("True")) {
+            throw new BadInputException(file + ": Fortran-ordered .npy files are not supported");
+        }
+        if (d.group(1).equals(">")) {
+            throw new BadInputException(file + ": big-endian .npy files are not supported");
+        }
+        List<Long> shape = new ArrayList<>();
+        for (String part : s.group(1).split(",")) {
+            if (!part.isBlank()) {
+                shape.add(Long.parseLong(part.trim()));
+            }
+        }
+        long count = 1;
+        for (long v : shape) {
+            count *= v;
+        }
+        char kind = d.group(2).charAt(0);
+        int size = Integer.parseInt(d.group(3));
+        if (buf.remaining() != count * size) {
+            throw new BadInputException(file + ": expected " + count * size + " data bytes, found " + buf.remaining());
+        }
+        double[] out = new double[(int) count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (kind + Integer.toString(size)) {
+                case "f8" -> buf.getDouble();
+                case "f4" -> buf.getFloat();
+                case "i8" -> buf.getLong();
+                case "i4" -> buf.getInt();
+                case "u1" -> Byte.toUnsignedInt(buf.get());
+                default -> throw new BadInputException(file + ": unsupported dtype " + d.group(0));
+            };
+        }
+        long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
+        if (dims.length == 0) {
+            return Nd4j.scalar(DataType.DOUBLE, out[0]).castTo(dtype);
+        }
+        return Nd4j.create(out, dims, DataType.DOUBLE).castTo(dtype);
+    }
+}

@@ -1,0 +1,43 @@
+package org.metaunsup.rule;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * Every per-unit linear map of one layer's h — the readouts of terms 5–12, the δ map and the
+ * bias map — computed by a single matrix product with the fused θ matrix, then sliced.
+ */
+final class Readouts {
+
+    private final SameDiff sd;
+    private final ThetaGraph theta;
+    private final SDVariable all;   // [n, B, fusedWidth]
+    private final int units;
+    private final int batch;
+
+    Readouts(ThetaGraph theta, SDVariable h, int units, int batch) {
+        this.sd = theta.sameDiff();
+        this.theta = theta;
+        this.units = units;
+        this.batch = batch;
+        int hidden = theta.spec().rule().hidden();
+        SDVariable flat = sd.mmul(sd.reshape(h, (long) units * batch, hidden), theta.fusedWeights())
+                .add(theta.fusedBias());
+        this.all = sd.reshape(flat, units, batch, theta.fusedWidth());
+    }
+
+    /** Columns [offset, offset+width) of the fused output, [n, B, width]. */
+    SDVariable columns(String map, int width) {
+        return sd.slice(all, new int[] {0, 0, theta.fusedOffset(map)}, units, batch, width);
+    }
+
+    /** A readout map laid out [n, B·g] so that R = lower · upperᵀ is one matrix product. */
+    SDVariable map(String map) {
+        int g = theta.spec().rule().gradChannels();
+        return sd.reshape(columns(map, g), units, (long) batch * g);
+    }
+
+    int units() {
+        return units;
+    }
+}

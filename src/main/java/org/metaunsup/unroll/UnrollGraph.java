@@ -1,0 +1,125 @@
+package org.metaunsup.unroll;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.metaunsup.basemodel.PhiVars;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaGraph;
+import org.metaunsup.rule.UpdateRuleGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * One truncation as one SameDiff graph: K inner steps of the learned rule, and (optionally)
+ * the meta-objective after each step, summed (DESIGN.md §4). φ, the unlabelled batches, the
+ * labelled support/query batch and the input permutation are placeholders; θ are variables.
+ * The graph is a pure function of its inputs: no random op inside.
+ */
+public final class UnrollGraph {
+
+    private final SameDiff sd;
+    private final ExperimentConfig config;
+    private final BaseModelConfig base;
+    private final int steps;
+    private final boolean withObjective;
+    private final DataType dtype;
+
+    private UnrollGraph(SameDiff sd, ExperimentConfig config, BaseModelConfig base, int steps,
+                        boolean withObjective, DataType dtype) {
+        this.sd = sd;
+        this.config = config;
+        this.base = base;
+        this.steps = steps;
+        this.withObjective = withObjective;
+        this.dtype = dtype;
+    }
+
+    /**
+     * Builds the graph.
+     *
+     * @param config rule widths, inner batch, η and objective
+     * @param base base model shape (may differ from the config's default)
+     * @param steps K, inner steps in the unroll
+     * @param theta initial θ values
+     * @param withObjective whether to evaluate the meta-objective after each step
+     * @param dtype floating type of every tensor
+     * @return the built graph
+     */
+    public static UnrollGraph build(ExperimentConfig config, BaseModelConfig base, int steps, Theta theta,
+                                    boolean withObjective, DataType dtype) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("an unroll needs at least one inner step");
+        }
+        SameDiff sd = SameDiff.create();
+        UnrollGraph g = new UnrollGraph(sd, config, base, steps, withObjective, dtype);
+        g.emit(theta);
+        return g;
+    }
+
+    private void emit(Theta theta) {
+        int depth = base.depth();
+        int batch = config.innerBatch();
+        List<SDVariable> w = new ArrayList<>();
+        List<SDVariable> v = new ArrayList<>();
+        List<SDVariable> b = new ArrayList<>();
+        for (int l = 1; l <= depth; l++) {
+            w.add(sd.placeHolder(GraphNames.phiW(l), dtype, base.width(l - 1), base.width(l)));
+            v.add(sd.placeHolder(GraphNames.phiV(l), dtype, base.width(l - 1), base.width(l)));
+            b.add(sd.placeHolder(GraphNames.phiB(l), dtype, base.width(l)));
+        }
+        PhiVars phi = new PhiVars(w, v, b);
+        SDVariable perm = sd.placeHolder(GraphNames.PERM, dtype, base.inputWidth(), base.inputWidth());
+        ThetaGraph thetaGraph = new ThetaGraph(sd, theta, dtype);
+        UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, base, batch, config.eta(), dtype);
+        for (int t = 0; t < steps; t++) {
+            try (var s = sd.withNameScope(GraphNames.stepScope(t))) {
+                SDVariable x = sd.placeHolder(GraphNames.unlabelled(t), dtype, batch, base.inputWidth());
+                phi = rule.step(phi, sd.mmul(x, perm));
+            }
+        }
+        for (int l = 1; l <= depth; l++) {
+            sd.identity(GraphNames.outPhi("W" + l), phi.w(l));
+            sd.identity(GraphNames.outPhi("V" + l), phi.v(l));
+            sd.identity(GraphNames.outPhi("b" + l), phi.b(l));
+        }
+    }
+
+    /** @return the SameDiff graph */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** @return K */
+    public int steps() {
+        return steps;
+    }
+
+    /** @return the base model shape */
+    public BaseModelConfig base() {
+        return base;
+    }
+
+    /** @return whether the meta-objective is part of the graph */
+    public boolean hasObjective() {
+        return withObjective;
+    }
+
+    /** @return the graph's floating type */
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /** @return names of the updated base params, in φ order (W, V, b per layer) */
+    public List<String> outputPhiNames() {
+        List<String> names = new ArrayList<>();
+        for (int l = 1; l <= base.depth(); l++) {
+            names.add(GraphNames.outPhi("W" + l));
+            names.add(GraphNames.outPhi("V" + l));
+            names.add(GraphNames.outPhi("b" + l));
+        }
+        return names;
+    }
+}
