@@ -98,8 +98,16 @@ public class DifferentiableSolve extends LinearSolve {
         return name == null ? x : x.rename(scoped(sd, name));
     }
 
-    /** {@code SDVariable.rename} ignores the current name scope; add it like built-in ops do. */
-    static String scoped(SameDiff sd, String name) {
+    /**
+     * Prefixes {@code name} with the current name scope. {@code SDVariable.rename} and
+     * {@code SameDiff.constant(name, …)} ignore the scope (op outputs get it), so names given
+     * to those must go through here.
+     *
+     * @param sd the graph
+     * @param name a name relative to the current scope
+     * @return the full name
+     */
+    public static String scoped(SameDiff sd, String name) {
         String scope = sd.currentNameScope();
         return scope == null || scope.isEmpty() ? name : scope + "/" + name;
     }

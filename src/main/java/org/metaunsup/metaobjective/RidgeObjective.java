@@ -222,7 +222,8 @@ public final class RidgeObjective {
 
         try (NameScope ns = open(sd, scope)) {
             // A = [F, 1]
-            SDVariable ones = sd.constant("ones", Nd4j.ones(dt, nSupport + nQuery, 1));
+            SDVariable ones = sd.constant(DifferentiableSolve.scoped(sd, "ones"),
+                    Nd4j.ones(dt, nSupport + nQuery, 1));
             SDVariable a = sd.concat("features1", 1, features, ones);
             SDVariable aS = sd.slice("featuresSupport", a, new int[] {0, 0}, nSupport, p);
             SDVariable aQ = sd.slice("featuresQuery", a, new int[] {nSupport, 0}, nQuery, p);
@@ -233,7 +234,8 @@ public final class RidgeObjective {
                 diag.putScalar(i, i, lambda);
             }
             SDVariable gram = sd.mmul(aS, aS, true, false, false)
-                    .add("gram", sd.constant("ridgeDiagonal", diag));
+                    .add("gram",
+                            sd.constant(DifferentiableSolve.scoped(sd, "ridgeDiagonal"), diag));
             SDVariable rhs = sd.mmul("rhs", aS, targets.support(), true, false, false);
             SDVariable w = DifferentiableSolve.solve(sd, "w", gram, rhs);
 
@@ -246,7 +248,8 @@ public final class RidgeObjective {
             // penalty: λ‖w_{1:d}‖²/nS  as ‖w ⊙ m‖² with m = √(λ/nS)·(1,…,1,0)ᵀ
             INDArray mask = Nd4j.valueArrayOf(new long[] {p, 1}, Math.sqrt(lambda / nSupport), dt);
             mask.putScalar(p - 1, 0, 0.0);
-            SDVariable penalty = sd.squaredNorm("penalty", w.mul(sd.constant("penaltyMask", mask)));
+            SDVariable maskVar = sd.constant(DifferentiableSolve.scoped(sd, "penaltyMask"), mask);
+            SDVariable penalty = sd.squaredNorm("penalty", w.mul(maskVar));
             SDVariable loss = queryError.add("loss", penalty);
 
             // accuracies (argmax of the unnormalised predictions; not differentiable)
