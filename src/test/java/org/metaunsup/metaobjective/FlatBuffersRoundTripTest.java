@@ -1,0 +1,132 @@
+package org.metaunsup.metaobjective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A graph containing the differentiable solve survives {@code asFlatFile}/{@code fromFlatFile}
+ * with identical outputs and gradients, in this JVM and in a fresh one; without registration
+ * a fresh JVM cannot differentiate it (the pitfall registration exists for).
+ */
+class FlatBuffersRoundTripTest {
+
+    private static final String LOSS = "meta/loss";
+    private static final List<String> OUTPUTS =
+            List.of(LOSS, "meta/supportAccuracy", "meta/queryAccuracy", "meta/w");
+
+    private static DataType savedDefault;
+    private static DataType savedFloat;
+
+    @BeforeAll
+    static void doubleDefaults() {
+        savedDefault = Nd4j.dataType();
+        savedFloat = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restoreDefaults() {
+        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
+    }
+
+    @Test
+    void outputsAndGradientsSurviveSaveAndLoad(@TempDir Path tmp) throws Exception {
+        RidgeObjectiveTest.Problem pr = RidgeObjectiveTest.Problem.random(
+                41, 12, 12, 4, 3, DataType.DOUBLE);
+        SameDiff sd = RidgeObjectiveTest.graph(pr, "meta");
+        Map<String, INDArray> ph = pr.placeholders();
+        Map<String, INDArray> expected = sd.output(ph, OUTPUTS);
+        INDArray expectedGrad = sd.calculateGradients(ph, "features").get("features");
+
+        File graph = tmp.resolve("ridge.fb").toFile();
+        sd.asFlatFile(graph);
+        for (Map.Entry<String, INDArray> e : ph.entrySet()) {
+            Nd4j.saveBinary(e.getValue(), tmp.resolve("ph-" + e.getKey() + ".bin").toFile());
+        }
+
+        // same JVM
+        SameDiff loaded = SameDiff.fromFlatFile(graph);
+        loaded.setLossVariables(LOSS);
+        Map<String, INDArray> out = loaded.output(ph, OUTPUTS);
+        for (String o : OUTPUTS) {
+            assertClose(expected.get(o), out.get(o), "in-process " + o);
+        }
+        assertClose(expectedGrad,
+                loaded.calculateGradients(ph, "features").get("features"), "in-process grad");
+
+        // fresh JVM
+        Result r = runProbe(tmp, graph, "register");
+        assertEquals(0, r.exitCode(), "probe failed:\n" + r.output());
+        for (String o : OUTPUTS) {
+            INDArray got = Nd4j.readBinary(
+                    tmp.resolve("out-" + o.replace('/', '_') + ".bin").toFile());
+            assertClose(expected.get(o), got, "fresh JVM " + o);
+        }
+        INDArray got = Nd4j.readBinary(tmp.resolve("grad-features.bin").toFile());
+        assertClose(expectedGrad, got, "fresh JVM gradient");
+    }
+
+    @Test
+    void freshJvmWithoutRegistrationCannotDifferentiate(@TempDir Path tmp) throws Exception {
+        RidgeObjectiveTest.Problem pr = RidgeObjectiveTest.Problem.random(
+                42, 6, 6, 2, 3, DataType.DOUBLE);
+        SameDiff sd = RidgeObjectiveTest.graph(pr, "meta");
+        File graph = tmp.resolve("ridge.fb").toFile();
+        sd.asFlatFile(graph);
+        for (Map.Entry<String, INDArray> e : pr.placeholders().entrySet()) {
+            Nd4j.saveBinary(e.getValue(), tmp.resolve("ph-" + e.getKey() + ".bin").toFile());
+        }
+        Result r = runProbe(tmp, graph, "noregister");
+        assertEquals(3, r.exitCode(), "expected the gradient to fail:\n" + r.output());
+        String failure = r.output().lines().filter(l -> l.startsWith("gradient failed"))
+                .findFirst().orElseThrow();
+        System.out.println("unregistered fresh JVM: " + failure);
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    private static Result runProbe(Path dir, File graph, String mode)
+            throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g",
+                "-cp", System.getProperty("java.class.path"),
+                FlatBuffersProbe.class.getName(),
+                graph.getPath(), dir.toString(), LOSS, mode, "features"));
+        cmd.addAll(OUTPUTS);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "passive");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("probe timed out");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertEquals(expected.dataType(), actual.dataType(), what);
+        assertTrue(java.util.Arrays.equals(expected.shape(), actual.shape()), what + " shape");
+        double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
+        System.out.printf("round trip %s: max |diff| %.3e%n", what, maxDiff);
+        assertTrue(maxDiff <= 1e-12, what + ": max |diff| " + maxDiff);
+    }
+}

@@ -1,0 +1,290 @@
+package org.metaunsup.testing;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Central finite-difference check of SameDiff gradients (test utility).
+ *
+ * <p>Compares {@code sd.calculateGradients(placeholders, wrt)} with
+ * (L(x + ε e_i) − L(x − ε e_i)) / 2ε for every entry i of one input (or a seeded random
+ * sample of k entries). The relative error of entry i is |a − n| / max(|a|, |n|, absFloor),
+ * so entries whose gradient is tiny in absolute terms are compared absolutely.
+ *
+ * <p>The input may be a VARIABLE (its array is perturbed in place and restored) or a
+ * PLACEHOLDER (a copy of its value in the placeholder map is perturbed).
+ *
+ * <p><b>Placeholder gradients in nd4j 1.0.0-M2.1.</b> {@code calculateGradients} silently
+ * leaves placeholders out of its result unless the gradient function was created with their
+ * names: call {@code sd.createGradFunction("ph1", "ph2", ...)} before the first
+ * {@code calculateGradients} (it then works even if the graph has no VARIABLE at all). This
+ * checker does that itself when no gradient function exists yet; if one exists without the
+ * placeholder, it fails with a message saying so. CONSTANT and ARRAY (intermediate)
+ * variables cannot be perturbed independently and are rejected.
+ *
+ * <p>Build the graph in double: {@code Nd4j.setDefaultDataTypes(DataType.DOUBLE,
+ * DataType.DOUBLE)} and double arrays for variables and placeholders; a float graph throws.
+ */
+public final class FiniteDifference {
+
+    /** Default step. */
+    public static final double DEFAULT_EPS = 1e-6;
+    /** Default absolute floor of the relative-error denominator. */
+    public static final double DEFAULT_ABS_FLOOR = 1e-8;
+
+    private final SameDiff sd;
+    private final String lossName;
+    private final Map<String, INDArray> placeholders;
+    private double eps = DEFAULT_EPS;
+    private double absFloor = DEFAULT_ABS_FLOOR;
+
+    /**
+     * @param sd the graph, built in double
+     * @param lossName name of a scalar variable
+     * @param placeholders placeholder values (not modified; may be null if none)
+     */
+    public FiniteDifference(SameDiff sd, String lossName, Map<String, INDArray> placeholders) {
+        this.sd = sd;
+        this.lossName = lossName;
+        this.placeholders = placeholders == null ? Collections.emptyMap() : placeholders;
+    }
+
+    /**
+     * Sets the finite-difference step (default {@value #DEFAULT_EPS}).
+     *
+     * @param eps step
+     * @return this
+     */
+    public FiniteDifference eps(double eps) {
+        this.eps = eps;
+        return this;
+    }
+
+    /**
+     * Sets the absolute floor of the relative-error denominator (default {@value
+     * #DEFAULT_ABS_FLOOR}).
+     *
+     * @param absFloor floor
+     * @return this
+     */
+    public FiniteDifference absFloor(double absFloor) {
+        this.absFloor = absFloor;
+        return this;
+    }
+
+    /**
+     * Result of one check.
+     *
+     * @param input name of the checked input
+     * @param checked number of entries compared
+     * @param maxRelError largest relative error
+     * @param worstIndex flat (C-order) index of that entry, −1 if none checked
+     * @param worstShapeIndex the same as an index per dimension
+     * @param analytic analytic gradient at that entry
+     * @param numeric finite-difference gradient at that entry
+     * @param maxAbsAnalytic largest |analytic| over the checked entries (to spot all-zero
+     *     gradients)
+     */
+    public record Report(
+            String input,
+            int checked,
+            double maxRelError,
+            long worstIndex,
+            long[] worstShapeIndex,
+            double analytic,
+            double numeric,
+            double maxAbsAnalytic) {
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "d%s: %d entries, max rel error %.3e at %s (analytic %.12e, numeric %.12e),"
+                            + " max |analytic| %.3e",
+                    input, checked, maxRelError, Arrays.toString(worstShapeIndex), analytic,
+                    numeric, maxAbsAnalytic);
+        }
+    }
+
+    /**
+     * Checks all entries of {@code input}.
+     *
+     * @param input name of a VARIABLE or PLACEHOLDER
+     * @return the report
+     */
+    public Report check(String input) {
+        return check(input, -1, 0L);
+    }
+
+    /**
+     * Checks a seeded random sample of entries (without replacement).
+     *
+     * @param input name of a VARIABLE or PLACEHOLDER
+     * @param k number of entries; k &lt; 0 or k ≥ length checks all
+     * @param seed seed of the sample
+     * @return the report
+     */
+    public Report check(String input, int k, long seed) {
+        SDVariable v = sd.getVariable(input);
+        if (v == null) {
+            throw new IllegalArgumentException("no variable named " + input);
+        }
+        VariableType type = v.getVariableType();
+        INDArray target;
+        Map<String, INDArray> ph = new HashMap<>(placeholders);
+        if (type == VariableType.VARIABLE) {
+            target = sd.getArrForVarName(input);
+        } else if (type == VariableType.PLACEHOLDER) {
+            INDArray given = placeholders.get(input);
+            if (given == null) {
+                throw new IllegalArgumentException("no value given for placeholder " + input);
+            }
+            target = given.dup();
+            ph.put(input, target);
+        } else {
+            throw new IllegalArgumentException(input + " is " + type
+                    + "; only VARIABLE and PLACEHOLDER inputs can be perturbed");
+        }
+        if (target.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException(
+                    input + " is " + target.dataType() + "; finite differences need DOUBLE");
+        }
+
+        if (type == VariableType.PLACEHOLDER && sd.getFunction("grad") == null) {
+            // M2.1 differentiates w.r.t. placeholders only when named at gradient-function
+            // creation; calculateGradients alone silently returns no entry for them.
+            sd.createGradFunction(input);
+        }
+        INDArray analytic = sd.calculateGradients(ph, input).get(input);
+        if (analytic == null && type == VariableType.PLACEHOLDER) {
+            throw new AssertionError("no gradient for placeholder " + input + ": the gradient "
+                    + "function was created without it; call sd.createGradFunction(<placeholder "
+                    + "names>) before the first calculateGradients");
+        }
+        if (analytic == null) {
+            throw new AssertionError("calculateGradients returned no gradient for " + input
+                    + " (not on the path to " + lossName + "?)");
+        }
+        if (!Arrays.equals(analytic.shape(), target.shape())) {
+            throw new AssertionError("gradient of " + input + " has shape "
+                    + Arrays.toString(analytic.shape()) + ", input has "
+                    + Arrays.toString(target.shape()));
+        }
+
+        long[] idx = indices(target.length(), k, seed);
+        double worst = -1;
+        long worstAt = -1;
+        double worstA = Double.NaN;
+        double worstN = Double.NaN;
+        double maxAbs = 0;
+        for (long i : idx) {
+            double orig = target.getDouble(i);
+            target.putScalar(i, orig + eps);
+            double plus = loss(ph);
+            target.putScalar(i, orig - eps);
+            double minus = loss(ph);
+            target.putScalar(i, orig);
+            double n = (plus - minus) / (2 * eps);
+            double a = analytic.getDouble(i);
+            double rel = Math.abs(a - n) / Math.max(Math.max(Math.abs(a), Math.abs(n)), absFloor);
+            if (Double.isNaN(rel)) {
+                rel = Double.POSITIVE_INFINITY;
+            }
+            maxAbs = Math.max(maxAbs, Math.abs(a));
+            if (rel > worst) {
+                worst = rel;
+                worstAt = i;
+                worstA = a;
+                worstN = n;
+            }
+        }
+        long[] shapeIdx = worstAt < 0 ? new long[0] : unravel(worstAt, target.shape());
+        return new Report(input, idx.length, Math.max(worst, 0), worstAt, shapeIdx, worstA,
+                worstN, maxAbs);
+    }
+
+    /**
+     * Checks {@code input} and fails with a readable message if the max relative error
+     * exceeds {@code maxRelError} or if every checked analytic entry is zero.
+     *
+     * @param input name of a VARIABLE or PLACEHOLDER
+     * @param k entries to sample (&lt; 0: all)
+     * @param seed seed of the sample
+     * @param maxRelError tolerance
+     * @return the report (for logging the measured error)
+     */
+    public Report assertGradient(String input, int k, long seed, double maxRelError) {
+        Report r = check(input, k, seed);
+        if (!(r.maxRelError() <= maxRelError)) {
+            throw new AssertionError("gradient check of " + lossName + " failed: " + r
+                    + " > tolerance " + maxRelError);
+        }
+        if (r.maxAbsAnalytic() == 0) {
+            throw new AssertionError("gradient check of " + lossName + ": analytic gradient "
+                    + "is zero at every checked entry of " + input + " (disconnected?) " + r);
+        }
+        return r;
+    }
+
+    /**
+     * Checks all entries; see {@link #assertGradient(String, int, long, double)}.
+     *
+     * @param input name of a VARIABLE or PLACEHOLDER
+     * @param maxRelError tolerance
+     * @return the report
+     */
+    public Report assertGradient(String input, double maxRelError) {
+        return assertGradient(input, -1, 0L, maxRelError);
+    }
+
+    private double loss(Map<String, INDArray> ph) {
+        INDArray out = sd.output(ph, List.of(lossName)).get(lossName);
+        if (out.length() != 1) {
+            throw new IllegalArgumentException(lossName + " is not scalar: "
+                    + Arrays.toString(out.shape()));
+        }
+        return out.getDouble(0);
+    }
+
+    private static long[] indices(long length, int k, long seed) {
+        if (k < 0 || k >= length) {
+            long[] all = new long[Math.toIntExact(length)];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        // partial Fisher–Yates on 0..length-1
+        long[] perm = new long[Math.toIntExact(length)];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        Random rnd = new Random(seed);
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(perm.length - i);
+            long t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        long[] out = Arrays.copyOf(perm, k);
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static long[] unravel(long flat, long[] shape) {
+        long[] out = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            out[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return out;
+    }
+}
