@@ -91,9 +91,7 @@ public final class Npy {
         if (!d.find() || !f.find() || !s.find()) {
             throw new BadInputException(file + ": unreadable .npy header: " + header.trim());
         }
-        if (f.group(1).equals("True")) {
-            throw new BadInputException(file + ": Fortran-ordered .npy files are not supported");
-        }
+        boolean fortran = f.group(1).equals("True");
         if (d.group(1).equals(">")) {
             throw new BadInputException(file + ": big-endian .npy files are not supported");
         }
@@ -127,6 +125,7 @@ public final class Npy {
         if (dims.length == 0) {
             return Nd4j.scalar(DataType.DOUBLE, out[0]).castTo(dtype);
         }
-        return Nd4j.create(out, dims, DataType.DOUBLE).castTo(dtype);
+        INDArray arr = Nd4j.create(out, dims, fortran ? 'f' : 'c');
+        return arr.castTo(dtype).dup('c');
     }
 }

@@ -194,9 +194,36 @@ public final class RidgeObjective {
             int nQuery,
             Targets targets,
             double lambda) {
-        DifferentiableSolve.register();
         checkMatrix("features", features);
-        long d = features.getShape()[1];
+        return build(sd, scope, features, Math.toIntExact(features.getShape()[1]), nSupport, nQuery, targets,
+                lambda);
+    }
+
+    /**
+     * Builds the meta-objective on prepared targets when the features' shape is not known at
+     * build time (the output of a graph computation): their width is given.
+     *
+     * @param sd the graph
+     * @param scope name scope (null or empty: the current scope)
+     * @param features F [nS + nQ, d], support rows first
+     * @param featureWidth d
+     * @param nSupport nS &gt; 0
+     * @param nQuery nQ &gt; 0
+     * @param targets from {@link #targets}
+     * @param lambda ridge factor λ ≥ 0
+     * @return the loss and metrics
+     */
+    public static Result build(
+            SameDiff sd,
+            String scope,
+            SDVariable features,
+            int featureWidth,
+            int nSupport,
+            int nQuery,
+            Targets targets,
+            double lambda) {
+        DifferentiableSolve.register();
+        long d = featureWidth;
         if (d < 1) {
             throw new IllegalArgumentException("ridge: feature width must be known, got "
                     + Arrays.toString(features.getShape()));

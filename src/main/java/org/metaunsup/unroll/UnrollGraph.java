@@ -2,9 +2,12 @@ package org.metaunsup.unroll;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.ObjectiveConfig;
+import org.metaunsup.metaobjective.RidgeObjective;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.UpdateRuleGraph;
@@ -26,6 +29,7 @@ public final class UnrollGraph {
     private final int steps;
     private final boolean withObjective;
     private final DataType dtype;
+    private final List<String> thetaNames = new ArrayList<>();
 
     private UnrollGraph(SameDiff sd, ExperimentConfig config, BaseModelConfig base, int steps,
                         boolean withObjective, DataType dtype) {
@@ -73,18 +77,82 @@ public final class UnrollGraph {
         PhiVars phi = new PhiVars(w, v, b);
         SDVariable perm = sd.placeHolder(GraphNames.PERM, dtype, base.inputWidth(), base.inputWidth());
         ThetaGraph thetaGraph = new ThetaGraph(sd, theta, dtype);
+        theta.spec().tensors().forEach(t -> thetaNames.add(ThetaGraph.PREFIX + t.name()));
         UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, base, batch, config.eta(), dtype);
+        ObjectiveConfig obj = config.objective();
+        SDVariable labelled = null;
+        RidgeObjective.Targets targets = null;
+        if (withObjective) {
+            labelled = sd.mmul(sd.placeHolder(GraphNames.LABELLED_X, dtype, obj.supportSize() + obj.querySize(),
+                    base.inputWidth()), perm);
+            targets = RidgeObjective.targets(sd, "targets",
+                    sd.placeHolder(GraphNames.SUPPORT_Y, dtype, obj.supportSize(), obj.classes()),
+                    sd.placeHolder(GraphNames.QUERY_Y, dtype, obj.querySize(), obj.classes()));
+        }
+        SDVariable total = null;
         for (int t = 0; t < steps; t++) {
             try (var s = sd.withNameScope(GraphNames.stepScope(t))) {
                 SDVariable x = sd.placeHolder(GraphNames.unlabelled(t), dtype, batch, base.inputWidth());
                 phi = rule.step(phi, sd.mmul(x, perm));
             }
+            if (withObjective) {
+                SDVariable features;
+                RidgeObjective.Result r;
+                try (var s = sd.withNameScope(GraphNames.stepScope(t) + "/meta")) {
+                    // Support and query go through the base model together (BN over both).
+                    features = BaseModelGraph.forward(sd, phi, labelled, base.activation()).top();
+                    r = RidgeObjective.build(sd, null, features, base.topWidth(), obj.supportSize(), obj.querySize(), targets,
+                            obj.lambda());
+                }
+                sd.identity(GraphNames.stepLoss(t), r.loss());
+                sd.identity(GraphNames.stepSupportAccuracy(t), r.supportAccuracy());
+                sd.identity(GraphNames.stepQueryAccuracy(t), r.queryAccuracy());
+                total = total == null ? r.loss() : total.add(r.loss());
+            }
+        }
+        if (withObjective) {
+            sd.identity(GraphNames.META_LOSS, total);
+            sd.setLossVariables(GraphNames.META_LOSS);
         }
         for (int l = 1; l <= depth; l++) {
             sd.identity(GraphNames.outPhi("W" + l), phi.w(l));
             sd.identity(GraphNames.outPhi("V" + l), phi.v(l));
             sd.identity(GraphNames.outPhi("b" + l), phi.b(l));
         }
+    }
+
+    /** @return unlabelled examples per inner step */
+    public int batch() {
+        return config.innerBatch();
+    }
+
+    /** @return labelled support rows */
+    public int supportSize() {
+        return config.objective().supportSize();
+    }
+
+    /** @return labelled query rows */
+    public int querySize() {
+        return config.objective().querySize();
+    }
+
+    /** @return N-way */
+    public int classes() {
+        return config.objective().classes();
+    }
+
+    /** @return the per-step meta-loss output names */
+    public List<String> stepLossNames() {
+        List<String> names = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            names.add(GraphNames.stepLoss(t));
+        }
+        return names;
+    }
+
+    /** @return the names of the θ variables, in canonical order */
+    public List<String> thetaNames() {
+        return thetaNames;
     }
 
     /** @return the SameDiff graph */

@@ -43,4 +43,33 @@ final class GoldenTrace {
         }
         return out;
     }
+
+    /** The trace's inputs for a K-step unroll from its φ. */
+    TruncationInputs inputs(org.metaunsup.config.ExperimentConfig cfg, int steps) {
+        int depth = cfg.base().depth();
+        java.util.List<INDArray> w = new java.util.ArrayList<>();
+        java.util.List<INDArray> v = new java.util.ArrayList<>();
+        java.util.List<INDArray> b = new java.util.ArrayList<>();
+        for (int l = 1; l <= depth; l++) {
+            w.add(get("phi/W" + l));
+            v.add(get("phi/V" + l));
+            b.add(get("phi/b" + l));
+        }
+        java.util.List<INDArray> xs = new java.util.ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            xs.add(get("input/x" + t));
+        }
+        return new TruncationInputs(new org.metaunsup.basemodel.PhiState(w, v, b), perm(), xs,
+                get("input/support_x"), labels("input/support_y"), get("input/query_x"), labels("input/query_y"),
+                cfg.objective().classes());
+    }
+
+    private int[] labels(String name) {
+        double[] d = get(name).data().asDouble();
+        int[] out = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (int) d[i];
+        }
+        return out;
+    }
 }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Our graph reproduces the independent implementation's numbers (DESIGN.md §10 trace). */
-class GoldenStepTest {
+class GoldenTraceTest {
 
     @BeforeAll
     static void doublePrecision() {
@@ -44,9 +44,39 @@ class GoldenStepTest {
                 // Compare the change made by the step: the params themselves barely move.
                 double err = got.sub(before).sub(want.sub(before)).norm2Number().doubleValue()
                         / want.sub(before).norm2Number().doubleValue();
-                System.out.printf("%s%d change rel err %.3e (change norm %.3e, first got %.17g want %.17g)%n", p, l, err, want.sub(before).norm2Number().doubleValue(), got.getDouble(0), want.getDouble(0));
                 assertTrue(err < 1e-6, p + l + " step change rel err " + err);
             }
         }
+    }
+
+    @Test
+    void twoStepUnrollLossAndMetaGradientMatchGolden() {
+        GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
+        ExperimentConfig cfg = ConfigLoader.load("tiny");
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
+        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 2, golden.theta(spec), true, DataType.DOUBLE);
+        Map<String, INDArray> ph = golden.inputs(cfg, 2).placeholders(g);
+        Map<String, INDArray> out = g.sameDiff().output(ph, g.stepLossNames().toArray(new String[0]));
+        double[] perStep = golden.get("unroll/meta_loss_per_step").data().asDouble();
+        for (int t = 0; t < 2; t++) {
+            double got = out.get(GraphNames.stepLoss(t)).getDouble(0);
+            assertTrue(Math.abs(got - perStep[t]) <= 1e-9 * Math.abs(perStep[t]),
+                    "step " + t + " meta-loss " + got + " vs golden " + perStep[t]);
+        }
+        Map<String, INDArray> grads = g.sameDiff().calculateGradients(ph, g.thetaNames());
+        double worst = 0;
+        String worstName = "";
+        for (String name : g.thetaNames()) {
+            INDArray want = golden.get("unroll/grad/" + name.substring("theta/".length()));
+            INDArray got = grads.get(name);
+            double scale = Math.max(want.norm2Number().doubleValue(), 1e-12);
+            double err = got.sub(want).norm2Number().doubleValue() / scale;
+            System.out.printf("GRAD %-32s rel %.2e norm %.3e%n", name, err, scale);
+            if (err > worst) {
+                worst = err;
+                worstName = name;
+            }
+        }
+        assertTrue(worst <= 1e-6, "worst meta-gradient rel err " + worst + " at " + worstName);
     }
 }
