@@ -107,7 +107,7 @@ public class DifferentiableSolve extends LinearSolve {
      * @param name a name relative to the current scope
      * @return the full name
      */
-    public static String scoped(SameDiff sd, String name) {
+    static String scoped(SameDiff sd, String name) {
         String scope = sd.currentNameScope();
         return scope == null || scope.isEmpty() ? name : scope + "/" + name;
     }
@@ -213,7 +213,8 @@ public class DifferentiableSolve extends LinearSolve {
         // TensorFlow import name -> prototype (MatrixSolve), for consistency
         Map<String, DifferentialFunction> tfNames =
                 (Map<String, DifferentialFunction>) field(holder, "tensorFlowNames");
-        tfNames.replaceAll((k, v) -> v != null && v.getClass() == LinearSolve.class ? prototype : v);
+        tfNames.replaceAll((k, v) ->
+                v != null && v.getClass() == LinearSolve.class ? prototype : v);
 
         // custom op hash -> class (used by FlatBuffersMapper.fromFlatNode)
         Map<Long, Class<?>> byHash = (Map<Long, Class<?>>) field(holder, "customOpHashToClass");
