@@ -156,6 +156,12 @@ public class DifferentiableSolve extends LinearSolve {
 
     @Override
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
+        if (args().length != 2) {
+            // the stock class also allows the flag as a third (array) input, e.g. from
+            // TensorFlow import; its value is then unknown here
+            throw new UnsupportedOperationException("DifferentiableSolve: gradient needs the "
+                    + "adjoint flag as a boolean argument, got " + args().length + " inputs");
+        }
         SDVariable a = arg(0);
         SDVariable x = outputVariable();
         SDVariable dx = gradients.get(0);
