@@ -107,7 +107,7 @@ public class DifferentiableSolve extends LinearSolve {
      * @param name a name relative to the current scope
      * @return the full name
      */
-    public static String scoped(SameDiff sd, String name) {
+    static String scoped(SameDiff sd, String name) {
         String scope = sd.currentNameScope();
         return scope == null || scope.isEmpty() ? name : scope + "/" + name;
     }
@@ -156,6 +156,12 @@ public class DifferentiableSolve extends LinearSolve {
 
     @Override
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
+        if (args().length != 2) {
+            // the stock class also allows the flag as a third (array) input, e.g. from
+            // TensorFlow import; its value is then unknown here
+            throw new UnsupportedOperationException("DifferentiableSolve: gradient needs the "
+                    + "adjoint flag as a boolean argument, got " + args().length + " inputs");
+        }
         SDVariable a = arg(0);
         SDVariable x = outputVariable();
         SDVariable dx = gradients.get(0);
@@ -213,7 +219,8 @@ public class DifferentiableSolve extends LinearSolve {
         // TensorFlow import name -> prototype (MatrixSolve), for consistency
         Map<String, DifferentialFunction> tfNames =
                 (Map<String, DifferentialFunction>) field(holder, "tensorFlowNames");
-        tfNames.replaceAll((k, v) -> v != null && v.getClass() == LinearSolve.class ? prototype : v);
+        tfNames.replaceAll((k, v) ->
+                v != null && v.getClass() == LinearSolve.class ? prototype : v);
 
         // custom op hash -> class (used by FlatBuffersMapper.fromFlatNode)
         Map<Long, Class<?>> byHash = (Map<Long, Class<?>>) field(holder, "customOpHashToClass");

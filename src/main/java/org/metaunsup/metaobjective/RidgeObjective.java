@@ -15,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the base model together) and one-hot labels Y_s [nS, C], Y_q [nQ, C] in the graph dtype.
  *
  * <pre>
- *   A      = [F, 1]                                   (ones column appended: bias is the last row of w)
- *   T(Y)   = (Y − mean(Y)) / √(mean_rows ‖Y_i − mean(Y)‖²)   (one global scalar mean; per set)
- *   w      = (A_sᵀA_s + diag(λ,…,λ,0))⁻¹ A_sᵀ T(Y_s)    (differentiable solve, no inverse)
+ *   A      = [F, 1]                    (ones column appended: the bias is the last row of w)
+ *   T(Y)   = (Y − m) / √(mean_i ‖Y_i − m‖²),  m = mean of all entries   (per set)
+ *   w      = (A_sᵀA_s + diag(λ,…,λ,0))⁻¹ A_sᵀ T(Y_s)   (differentiable solve, no inverse)
  *   ŷ      = A_q w
  *   loss   = (1/nQ) Σ_i ‖ŷ_i/‖ŷ_i‖ − T(Y_q)_i‖²  +  λ ‖w_{1:d}‖² / nS
  *   acc    = mean[argmax(A w)_i = argmax(Y)_i]        (support and query; outputs only)

@@ -43,7 +43,8 @@ class DifferentiableSolveTest {
 
     /** A = M + 2√n·I (non-symmetric, well conditioned with high probability). */
     static INDArray nonSymmetric(Random rnd, DataType dt, int n) {
-        return TestArrays.gaussian(rnd, dt, n, n).addi(Nd4j.eye(n).castTo(dt).muli(2 * Math.sqrt(n)));
+        return TestArrays.gaussian(rnd, dt, n, n)
+                .addi(Nd4j.eye(n).castTo(dt).muli(2 * Math.sqrt(n)));
     }
 
     /**
@@ -96,8 +97,9 @@ class DifferentiableSolveTest {
             SameDiff sd = solveGraph(nonSymmetric(rnd, DataType.DOUBLE, 4),
                     TestArrays.gaussian(rnd, DataType.DOUBLE, 4, 2), adjoint, 3);
             FiniteDifference fd = new FiniteDifference(sd, "loss", null);
-            System.out.println("solve nonsym adjoint=" + adjoint + " " + fd.assertGradient("A", 1e-6));
-            System.out.println("solve nonsym adjoint=" + adjoint + " " + fd.assertGradient("B", 1e-6));
+            String tag = "solve nonsym adjoint=" + adjoint + " ";
+            System.out.println(tag + fd.assertGradient("A", 1e-6));
+            System.out.println(tag + fd.assertGradient("B", 1e-6));
         }
     }
 
@@ -151,15 +153,32 @@ class DifferentiableSolveTest {
     }
 
     @Test
+    void dupAndRepeatedRegistrationKeepTheGradient() {
+        DifferentiableSolve.register();
+        DifferentiableSolve.register();
+        assertTrue(DifferentiableSolve.isRegistered());
+        Random rnd = new Random(7);
+        SameDiff sd = solveGraph(nonSymmetric(rnd, DataType.DOUBLE, 4),
+                TestArrays.gaussian(rnd, DataType.DOUBLE, 4, 2), false, 8);
+        INDArray g = sd.calculateGradients(Map.of(), "A").get("A");
+        SameDiff copy = sd.dup();   // e.g. one instance per worker thread
+        INDArray gc = copy.calculateGradients(Map.of(), "A").get("A");
+        assertTrue(g.equalsWithEps(gc, 0), "dup changed the gradient");
+    }
+
+    @Test
     void rejectsBadShapes() {
         SameDiff sd = SameDiff.create();
         SDVariable a = sd.placeHolder("A", DataType.DOUBLE, 3, 4);
         SDVariable b = sd.placeHolder("B", DataType.DOUBLE, 3, 2);
-        assertThrows(IllegalArgumentException.class, () -> DifferentiableSolve.solve(sd, "X", a, b));
+        assertThrows(IllegalArgumentException.class,
+                () -> DifferentiableSolve.solve(sd, "X", a, b));
         SDVariable a2 = sd.placeHolder("A2", DataType.DOUBLE, 3, 3);
         SDVariable b2 = sd.placeHolder("B2", DataType.DOUBLE, 4, 2);
-        assertThrows(IllegalArgumentException.class, () -> DifferentiableSolve.solve(sd, "X", a2, b2));
+        assertThrows(IllegalArgumentException.class,
+                () -> DifferentiableSolve.solve(sd, "X", a2, b2));
         SDVariable b3 = sd.placeHolder("B3", DataType.FLOAT, 3, 2);
-        assertThrows(IllegalArgumentException.class, () -> DifferentiableSolve.solve(sd, "X", a2, b3));
+        assertThrows(IllegalArgumentException.class,
+                () -> DifferentiableSolve.solve(sd, "X", a2, b3));
     }
 }

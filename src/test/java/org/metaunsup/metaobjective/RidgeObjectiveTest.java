@@ -85,7 +85,8 @@ class RidgeObjectiveTest {
 
     @Test
     void lossAndAccuraciesMatchPlainJavaReference() {
-        for (int[] shape : new int[][] {{N_SUPPORT, N_QUERY, D, C}, {10, 7, 3, 4}, {30, 30, 8, 10}}) {
+        int[][] shapes = {{N_SUPPORT, N_QUERY, D, C}, {10, 7, 3, 4}, {30, 30, 8, 10}};
+        for (int[] shape : shapes) {
             Problem pr = Problem.random(shape[0] * 131L + shape[3], shape[0], shape[1], shape[2],
                     shape[3], DataType.DOUBLE);
             SameDiff sd = graph(pr, "meta");

@@ -23,13 +23,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The input may be a VARIABLE (its array is perturbed in place and restored) or a
  * PLACEHOLDER (a copy of its value in the placeholder map is perturbed).
  *
- * <p><b>Placeholder gradients in nd4j 1.0.0-M2.1.</b> {@code calculateGradients} silently
- * leaves placeholders out of its result unless the gradient function was created with their
- * names: call {@code sd.createGradFunction("ph1", "ph2", ...)} before the first
- * {@code calculateGradients} (it then works even if the graph has no VARIABLE at all). This
+ * <p><b>Placeholder gradients in nd4j 1.0.0-M2.1.</b> The gradient function differentiates
+ * the ops between the loss and the trainable VARIABLEs, plus the placeholders named in
+ * {@code sd.createGradFunction("ph1", ...)}. A placeholder that feeds an op on a variable's
+ * path gets its gradient as a by-product; any other placeholder is silently left out of
+ * {@code calculateGradients}'s result (or, requested alone, it throws "No outputs were
+ * specified"; with no VARIABLE at all it throws "graph does not contain any trainable
+ * SDVariables"). Fix: call {@code sd.createGradFunction(<placeholder names>)} before the
+ * first {@code calculateGradients}; that works even without any VARIABLE. This
  * checker does that itself when no gradient function exists yet; if one exists without the
  * placeholder, it fails with a message saying so. CONSTANT and ARRAY (intermediate)
  * variables cannot be perturbed independently and are rejected.
+ *
+ * <p>The graph's loss variables must be unset (the checker then sets them to
+ * {@code lossName}) or exactly {@code [lossName]}; otherwise {@code calculateGradients} would
+ * differentiate something else and the check throws.
  *
  * <p>Build the graph in double: {@code Nd4j.setDefaultDataTypes(DataType.DOUBLE,
  * DataType.DOUBLE)} and double arrays for variables and placeholders; a float graph throws.
@@ -158,12 +166,27 @@ public final class FiniteDifference {
                     input + " is " + target.dataType() + "; finite differences need DOUBLE");
         }
 
+        List<String> losses = sd.getLossVariables();
+        if (losses.isEmpty()) {
+            sd.setLossVariables(lossName);
+        } else if (!losses.equals(List.of(lossName))) {
+            throw new IllegalArgumentException("the graph's loss variables are " + losses
+                    + ", not [" + lossName + "]: calculateGradients would differentiate those");
+        }
         if (type == VariableType.PLACEHOLDER && sd.getFunction("grad") == null) {
             // M2.1 differentiates w.r.t. placeholders only when named at gradient-function
             // creation; calculateGradients alone silently returns no entry for them.
             sd.createGradFunction(input);
         }
-        INDArray analytic = sd.calculateGradients(ph, input).get(input);
+        INDArray analytic;
+        try {
+            analytic = sd.calculateGradients(ph, input).get(input);
+        } catch (IllegalStateException e) {
+            if (type != VariableType.PLACEHOLDER) {
+                throw e;
+            }
+            analytic = null;   // M2.1: "No outputs were specified" when dp was not built
+        }
         if (analytic == null && type == VariableType.PLACEHOLDER) {
             throw new AssertionError("no gradient for placeholder " + input + ": the gradient "
                     + "function was created without it; call sd.createGradFunction(<placeholder "
