@@ -77,8 +77,9 @@ final class HiddenStateGraph {
         SDVariable in = wIn == null ? null : stats(wIn, 0);
         SDVariable out = wOut == null ? null : stats(wOut, 1);
         SDVariable s = sd.concat(1, in == null ? out : in, out == null ? in : out);   // [n, 8]
-        SDVariable rms = sd.math().sqrt(sd.math().square(s).mean().add(1e-6));
-        return s.div(rms);
+        // Multiply by rsqrt: the stock div by a rank-0 variable has a wrong gradient (see
+        // StockOpGradientTest).
+        return s.mul(sd.math().rsqrt(sd.math().square(s).mean().add(1e-6)));
     }
 
     /** mean|w|, √(mean w² + 1e-6), mean, √(var + 1e-8) over one axis, as [n, 4]. */

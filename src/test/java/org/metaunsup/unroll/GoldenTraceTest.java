@@ -71,7 +71,6 @@ class GoldenTraceTest {
             INDArray got = grads.get(name);
             double scale = Math.max(want.norm2Number().doubleValue(), 1e-12);
             double err = got.sub(want).norm2Number().doubleValue() / scale;
-            System.out.printf("GRAD %-32s rel %.2e norm %.3e%n", name, err, scale);
             if (err > worst) {
                 worst = err;
                 worstName = name;
