@@ -1,0 +1,114 @@
+package org.metaunsup.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.metaunsup.BadInputException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+import org.nd4j.shade.jackson.databind.node.ArrayNode;
+import org.nd4j.shade.jackson.databind.node.ObjectNode;
+
+/**
+ * A trace folder (DESIGN.md §10, docs/TRACE_FORMAT.md): one float64 {@code .npy} file per
+ * named tensor ({@code theta/h.c0.w} → {@code theta__h.c0.w.npy}) and an {@code index.json}
+ * listing {name, file, shape, meaning} plus the run's metadata.
+ */
+public final class TraceFiles {
+
+    /** One tensor of a trace. */
+    public record Entry(String name, INDArray value, String meaning) {}
+
+    private TraceFiles() {}
+
+    /**
+     * @param name canonical name
+     * @return the file name used for it
+     */
+    public static String fileName(String name) {
+        return name.replace("/", "__") + ".npy";
+    }
+
+    /**
+     * Writes a trace into a new or existing folder; every file is written atomically and the
+     * index last, so a folder with an index is complete.
+     *
+     * @param dir target folder
+     * @param entries tensors in order
+     * @param metadata extra top-level fields of index.json (config, seed, dtype, K, …)
+     * @throws IOException on write failure
+     */
+    public static void write(Path dir, List<Entry> entries, Map<String, Object> metadata) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        ArrayNode files = root.putArray("files");
+        for (Entry e : entries) {
+            String file = fileName(e.name());
+            Npy.writeDouble(dir.resolve(file), e.value());
+            ObjectNode f = files.addObject();
+            f.put("name", e.name());
+            f.put("file", file);
+            ArrayNode shape = f.putArray("shape");
+            for (long s : e.value().shape()) {
+                shape.add(s);
+            }
+            f.put("meaning", e.meaning());
+        }
+        for (Map.Entry<String, Object> m : metadata.entrySet()) {
+            root.set(m.getKey(), json.valueToTree(m.getValue()));
+        }
+        AtomicFiles.writeString(dir.resolve("index.json"), json.writeValueAsString(root) + "\n");
+    }
+
+    /**
+     * Reads every tensor listed in a trace's index.
+     *
+     * @param dir trace folder
+     * @return tensors by canonical name, in index order
+     */
+    public static Map<String, INDArray> read(Path dir) {
+        JsonNode root = index(dir);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (JsonNode f : root.get("files")) {
+            String name = f.get("name").asText();
+            INDArray a = Npy.read(dir.resolve(f.get("file").asText()), DataType.DOUBLE);
+            List<Long> shape = new ArrayList<>();
+            f.get("shape").forEach(s -> shape.add(s.asLong()));
+            long[] want = shape.stream().mapToLong(Long::longValue).toArray();
+            if (!java.util.Arrays.equals(a.shape(), want)) {
+                throw new BadInputException(dir.resolve(f.get("file").asText()) + ": shape "
+                        + java.util.Arrays.toString(a.shape()) + " but index.json says " + shape);
+            }
+            out.put(name, a);
+        }
+        return out;
+    }
+
+    /**
+     * @param dir trace folder
+     * @return the parsed index.json
+     */
+    public static JsonNode index(Path dir) {
+        Path index = dir.resolve("index.json");
+        if (!Files.isRegularFile(index)) {
+            throw new BadInputException(dir + ": no index.json (not a trace folder)");
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(index.toFile());
+            if (root == null || !root.has("files") || !root.get("files").isArray()) {
+                throw new BadInputException(index + ": no \"files\" list");
+            }
+            return root;
+        } catch (IOException e) {
+            throw new BadInputException(index + ": not valid JSON (" + e.getMessage().split("\n")[0] + ")");
+        }
+    }
+}
