@@ -21,12 +21,16 @@ public final class Task {
     private final int[] perm;
     private final Batch support;
     private final Batch query;
+    private final int[] supportIdx;
+    private final int[] queryIdx;
     private final int[] pool;
     private final long unlabelledSeed;
     private final Augmentation aug;
 
-    Task(Dataset data, long seed, int[] classes, int[] perm, Batch support, Batch query, int[] pool,
-            long unlabelledSeed, Augmentation aug) {
+    Task(Dataset data, long seed, int[] classes, int[] perm, Batch support, int[] supportIdx,
+            Batch query, int[] queryIdx, int[] pool, long unlabelledSeed, Augmentation aug) {
+        this.supportIdx = supportIdx;
+        this.queryIdx = queryIdx;
         this.data = data;
         this.seed = seed;
         this.classes = classes;
@@ -81,6 +85,16 @@ public final class Task {
         return query;
     }
 
+    /** @return the dataset index of each support row (a copy; for provenance and checks) */
+    public int[] supportIndices() {
+        return supportIdx.clone();
+    }
+
+    /** @return the dataset index of each query row (a copy) */
+    public int[] queryIndices() {
+        return queryIdx.clone();
+    }
+
     /** @return number of images the unlabelled batches are drawn from */
     public int unlabelledPoolSize() {
         return pool.length;
@@ -101,9 +115,26 @@ public final class Task {
             throw new IllegalArgumentException("batch size " + batchSize + " outside 1.."
                     + pool.length + " (the task's unlabelled pool)");
         }
-        SplittableRandom rng = new SplittableRandom(TaskSampler.mix64(unlabelledSeed ^ TaskSampler.mix64(step + 1)));
+        SplittableRandom rng = stepStream(step);
         int[] idx = TaskSampler.sampleWithoutReplacement(pool, batchSize, rng);
         return TaskSampler.gather(data, idx, null, aug, rng.split());
+    }
+
+    /**
+     * @param step inner step index
+     * @param batchSize number of images
+     * @return the dataset indices of {@link #unlabelled(long, int)}'s rows
+     */
+    public int[] unlabelledIndices(long step, int batchSize) {
+        if (batchSize < 1 || batchSize > pool.length) {
+            throw new IllegalArgumentException("batch size " + batchSize + " outside 1.." + pool.length);
+        }
+        return TaskSampler.sampleWithoutReplacement(pool, batchSize, stepStream(step));
+    }
+
+    /** The stream of one inner step: the task's unlabelled seed mixed with the step. */
+    private SplittableRandom stepStream(long step) {
+        return new SplittableRandom(TaskSampler.mix64(unlabelledSeed ^ TaskSampler.mix64(step + 1)));
     }
 
     /**

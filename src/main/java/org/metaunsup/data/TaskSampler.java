@@ -126,7 +126,7 @@ public final class TaskSampler {
         }
         Batch support = gather(data, sIdx, sY, config.augmentation(), augRng);
         Batch query = gather(data, qIdx, qY, config.augmentation(), augRng);
-        return new Task(data, seed, classes, perm, support, query, pool, unlabelledSeed,
+        return new Task(data, seed, classes, perm, support, sIdx, query, qIdx, pool, unlabelledSeed,
                 config.augmentation());
     }
 
