@@ -9,6 +9,9 @@ import java.util.SplittableRandom;
  */
 public final class Augmenter {
 
+    /** The 4-neighbourhood of the morphological filters. */
+    private static final int[][] CROSS = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+
     private final Augmentation aug;
     private final int channels;
     private final int h;
@@ -117,8 +120,7 @@ public final class Augmenter {
                 for (int x = 0; x < w; x++) {
                     float v = tmp[base + y * w + x];
                     float m = v;
-                    int[][] nb = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
-                    for (int[] d : nb) {
+                    for (int[] d : CROSS) {
                         float u = at(tmp, base, x + d[0], y + d[1]);
                         m = dilate ? Math.max(m, u) : Math.min(m, u);
                     }
