@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Meta-learn unsupervised learning rules (Metz et al.) with SameDiff.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DataCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -1,0 +1,68 @@
+package org.metaunsup.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.metaunsup.data.Augmentation;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Datasets;
+import org.metaunsup.data.SamplePicture;
+import org.metaunsup.data.Task;
+import org.metaunsup.data.TaskConfig;
+import org.metaunsup.data.TaskSampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code data samples}: a PNG grid of alphabet, MNIST and stacked MNIST images. */
+@Command(name = "samples", mixinStandardHelpOptions = true,
+        description = "Write a PNG grid of sampled alphabet (as rendered and as the task sampler "
+                + "augments it), MNIST and stacked MNIST images.")
+final class SamplesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, description = "PNG file to write, e.g. docs/data-samples.png.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the draw (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        SplittableRandom rng = new SplittableRandom(seed);
+        DataSplits alphabet = Datasets.load("alphabet");
+        DataSplits mnist = Datasets.load("mnist");
+        DataSplits stacked = Datasets.load("stacked-mnist");
+        SamplePicture pic = new SamplePicture(26, 2);
+        pic.addByClass("alphabet/train as rendered (one random face per cell)", alphabet.train(), 4, rng.split());
+        pic.addByClass("alphabet/test as rendered (faces of held-out families)", alphabet.test(), 2, rng.split());
+        TaskSampler sampler = new TaskSampler(alphabet.train(),
+                TaskConfig.defaults().withAugmentation(Augmentation.ALPHABET));
+        Task task = sampler.sample(rng.nextLong());
+        pic.add("alphabet task (10 letters), unlabelled inner batch with sampler augmentation",
+                task.unlabelled(0, 52), 1, 28);
+        pic.add("mnist/train", new TaskSampler(mnist.train(), TaskConfig.defaults().withPermute(false))
+                .sample(rng.nextLong()).unlabelled(0, 52), 1, 28);
+        pic.add("mnist14/test (area-average 2x2 downsample)", new TaskSampler(
+                Datasets.load("mnist14").test(), TaskConfig.defaults().withPermute(false))
+                .sample(rng.nextLong()).unlabelled(0, 26), 1, 14);
+        pic.add("stacked-mnist/train (digits as R, G, B channels)", new TaskSampler(stacked.train(),
+                TaskConfig.defaults().withShape(26, 1, 1).withPermute(false)).sample(rng.nextLong())
+                .support(), 3, 28);
+        Path abs = out.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        ImageIO.write(pic.render(), "png", tmp.toFile());
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        spec.commandLine().getOut().println("wrote " + out);
+        return 0;
+    }
+}
