@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DataCommand.class,
+            TraceCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -1,0 +1,197 @@
+package org.metaunsup.unroll;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.io.TraceFiles;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaGraph;
+import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.util.Seeds;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The numbers of one inner step and of a K=2 unroll in the interchange vocabulary of
+ * DESIGN.md §10, so that an independent implementation can check ours (and we theirs).
+ * Always computed in float64.
+ */
+public final class Trace {
+
+    /** Inner steps of the traced unroll. */
+    public static final int K = 2;
+
+    private Trace() {}
+
+    /**
+     * Draws θ, φ and inputs from the seed and computes every traced output.
+     *
+     * @param cfg config (its default base model is traced)
+     * @param seed run seed; named streams theta-init, phi-init, perm, unlabelled, labelled
+     * @return entries in index order
+     */
+    public static List<TraceFiles.Entry> generate(ExperimentConfig cfg, long seed) {
+        BaseModelConfig base = cfg.base();
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), base.topWidth());
+        Theta theta = Theta.init(spec, Seeds.derive(seed, "theta-init"), DataType.DOUBLE);
+        PhiState phi = PhiState.init(base, Seeds.derive(seed, "phi-init"), DataType.DOUBLE);
+        int d = base.inputWidth();
+        int[] perm = Permutation.random(d, Seeds.stream(seed, "perm"));
+        SplittableRandom data = Seeds.stream(seed, "unlabelled");
+        List<INDArray> xs = new ArrayList<>();
+        for (int t = 0; t < K; t++) {
+            xs.add(uniform(data, cfg.innerBatch(), d));
+        }
+        SplittableRandom labelled = Seeds.stream(seed, "labelled");
+        int c = cfg.objective().classes();
+        INDArray supportX = uniform(labelled, cfg.objective().supportSize(), d);
+        INDArray queryX = uniform(labelled, cfg.objective().querySize(), d);
+        TruncationInputs in = new TruncationInputs(phi, perm, xs, supportX,
+                balanced(c, cfg.objective().supportPerClass()), queryX, balanced(c, cfg.objective().queryPerClass()), c);
+        return compute(cfg, base, theta, in);
+    }
+
+    /**
+     * Computes the traced outputs for given θ and inputs.
+     *
+     * @param cfg config
+     * @param base base model shape
+     * @param theta θ
+     * @param in φ and inputs (at least K unlabelled batches)
+     * @return θ, φ, inputs and outputs as trace entries
+     */
+    public static List<TraceFiles.Entry> compute(ExperimentConfig cfg, BaseModelConfig base, Theta theta,
+                                                 TruncationInputs in) {
+        List<TraceFiles.Entry> out = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : theta.values().entrySet()) {
+            out.add(new TraceFiles.Entry(ThetaGraph.PREFIX + e.getKey(), e.getValue(), "rule parameters"));
+        }
+        for (int l = 1; l <= base.depth(); l++) {
+            out.add(new TraceFiles.Entry(GraphNames.phiW(l), in.phi().w().get(l - 1), "base params"));
+            out.add(new TraceFiles.Entry(GraphNames.phiV(l), in.phi().v().get(l - 1), "base params"));
+            out.add(new TraceFiles.Entry(GraphNames.phiB(l), in.phi().b().get(l - 1), "base params"));
+        }
+        double[] perm = new double[in.perm().length];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = in.perm()[i];
+        }
+        out.add(new TraceFiles.Entry("input/perm", Nd4j.createFromArray(perm), "inputs"));
+        for (int t = 0; t < K; t++) {
+            out.add(new TraceFiles.Entry("input/x" + t, in.unlabelled().get(t), "inputs"));
+        }
+        out.add(new TraceFiles.Entry("input/support_x", in.supportX(), "inputs"));
+        out.add(new TraceFiles.Entry("input/support_y", labels(in.supportY()), "inputs"));
+        out.add(new TraceFiles.Entry("input/query_x", in.queryX(), "inputs"));
+        out.add(new TraceFiles.Entry("input/query_y", labels(in.queryY()), "inputs"));
+
+        UnrollGraph step = UnrollGraph.build(cfg, base, 1, theta, false, DataType.DOUBLE);
+        Map<String, INDArray> stepOut = step.sameDiff().output(in.placeholders(step), step.outputPhiNames());
+        for (int l = 1; l <= base.depth(); l++) {
+            for (String p : new String[] {"W", "V", "b"}) {
+                out.add(new TraceFiles.Entry("step/phi/" + p + l, stepOut.get(GraphNames.outPhi(p + l)),
+                        "after one inner step"));
+            }
+        }
+
+        UnrollGraph unroll = UnrollGraph.build(cfg, base, K, theta, true, DataType.DOUBLE);
+        SameDiff sd = unroll.sameDiff();
+        Map<String, INDArray> ph = in.placeholders(unroll);
+        List<String> names = new ArrayList<>(unroll.stepLossNames());
+        names.add(GraphNames.META_LOSS);
+        Map<String, INDArray> losses = sd.output(ph, names);
+        double[] perStep = new double[K];
+        for (int t = 0; t < K; t++) {
+            perStep[t] = losses.get(GraphNames.stepLoss(t)).getDouble(0);
+        }
+        out.add(new TraceFiles.Entry("unroll/meta_loss",
+                Nd4j.scalar(DataType.DOUBLE, losses.get(GraphNames.META_LOSS).getDouble(0)), "K=2 unroll"));
+        out.add(new TraceFiles.Entry("unroll/meta_loss_per_step", Nd4j.createFromArray(perStep), "K=2 unroll"));
+        Map<String, INDArray> grads = sd.calculateGradients(ph, unroll.thetaNames());
+        for (String name : unroll.thetaNames()) {
+            out.add(new TraceFiles.Entry("unroll/grad/" + name.substring(ThetaGraph.PREFIX.length()),
+                    grads.get(name), "K=2 unroll meta-gradient"));
+        }
+        return out;
+    }
+
+    /**
+     * Recomputes the outputs of a trace folder's θ, φ and inputs with our graph.
+     *
+     * @param cfg config whose rule widths match the trace
+     * @param base base model shape of the trace
+     * @param trace the trace's tensors by name
+     * @return our entries for the same inputs
+     */
+    public static List<TraceFiles.Entry> replay(ExperimentConfig cfg, BaseModelConfig base,
+                                                Map<String, INDArray> trace) {
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), base.topWidth());
+        Map<String, INDArray> th = new LinkedHashMap<>();
+        for (ThetaSpec.Tensor t : spec.tensors()) {
+            th.put(t.name(), require(trace, ThetaGraph.PREFIX + t.name()));
+        }
+        List<INDArray> w = new ArrayList<>();
+        List<INDArray> v = new ArrayList<>();
+        List<INDArray> b = new ArrayList<>();
+        for (int l = 1; l <= base.depth(); l++) {
+            w.add(require(trace, GraphNames.phiW(l)));
+            v.add(require(trace, GraphNames.phiV(l)));
+            b.add(require(trace, GraphNames.phiB(l)));
+        }
+        List<INDArray> xs = new ArrayList<>();
+        for (int t = 0; t < K; t++) {
+            xs.add(require(trace, "input/x" + t));
+        }
+        TruncationInputs in = new TruncationInputs(new PhiState(w, v, b), ints(require(trace, "input/perm")), xs,
+                require(trace, "input/support_x"), ints(require(trace, "input/support_y")),
+                require(trace, "input/query_x"), ints(require(trace, "input/query_y")), cfg.objective().classes());
+        return compute(cfg, base, new Theta(spec, th), in);
+    }
+
+    private static INDArray require(Map<String, INDArray> trace, String name) {
+        INDArray a = trace.get(name);
+        if (a == null) {
+            throw new org.metaunsup.BadInputException("trace has no tensor " + name);
+        }
+        return a;
+    }
+
+    private static int[] ints(INDArray a) {
+        double[] d = a.castTo(DataType.DOUBLE).data().asDouble();
+        int[] out = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (int) Math.round(d[i]);
+        }
+        return out;
+    }
+
+    private static INDArray labels(int[] y) {
+        double[] d = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            d[i] = y[i];
+        }
+        return Nd4j.createFromArray(d);
+    }
+
+    private static int[] balanced(int classes, int perClass) {
+        int[] y = new int[classes * perClass];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i / perClass;
+        }
+        return y;
+    }
+
+    private static INDArray uniform(SplittableRandom rng, int rows, int cols) {
+        double[] d = new double[rows * cols];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextDouble();
+        }
+        return Nd4j.create(d, new long[] {rows, cols}, DataType.DOUBLE);
+    }
+}
