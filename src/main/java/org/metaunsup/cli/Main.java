@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DataCommand.class,
             TraceCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -1,0 +1,218 @@
+package org.metaunsup.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.unroll.Permutation;
+import org.metaunsup.unroll.TruncationInputs;
+import org.metaunsup.unroll.UnrollGraph;
+import org.metaunsup.util.Seeds;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measures the cost of the graphs on this machine: build times, op counts, ms per inner step
+ * (apply only) and per K-step meta-gradient (first call, which builds the gradient function,
+ * and steady state), peak RSS, and achieved GFLOP/s next to a GEMM peak measured in the same
+ * run. Timings are medians of repeated calls. Maths only; the command prints.
+ */
+public final class Bench {
+
+    /**
+     * Benchmark settings.
+     *
+     * @param steps K of the meta-gradient unroll
+     * @param innerRepeats timed inner steps
+     * @param gradRepeats timed steady-state meta-gradients
+     * @param dtype graph floating type
+     */
+    public record Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype) {}
+
+    private Bench() {}
+
+    /**
+     * @param cfg config (its base model is the workload)
+     * @param s settings
+     * @param progress receives one line per phase (may be null)
+     * @return results by key, in report order
+     */
+    public static Map<String, Object> run(ExperimentConfig cfg, Settings s, java.util.function.Consumer<String> progress) {
+        java.util.function.Consumer<String> log = progress == null ? x -> { } : progress;
+        Map<String, Object> r = new LinkedHashMap<>();
+        BaseModelConfig base = cfg.base();
+        r.put("config", cfg.name());
+        r.put("base", base.describe());
+        r.put("inner_batch", cfg.innerBatch());
+        r.put("dtype", s.dtype().name().toLowerCase());
+        r.put("K", s.steps());
+        r.put("java_threads", 1);
+        r.put("omp_threads", Nd4j.getEnvironment().maxThreads());
+
+        log.accept("measuring GEMM peak");
+        r.put("gemm_peak_gflops_1thread", gemmPeak(s.dtype(), 1));
+        r.put("gemm_peak_gflops_all_cores", gemmPeak(s.dtype(), Runtime.getRuntime().availableProcessors()));
+
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), base.topWidth());
+        Theta theta = Theta.init(spec, 1, s.dtype());
+        r.put("theta_size", spec.size());
+        TruncationInputs in = inputs(cfg, base, s.steps(), s.dtype());
+
+        log.accept("inner step graph");
+        long t0 = System.nanoTime();
+        UnrollGraph step = UnrollGraph.build(cfg, base, 1, theta, false, s.dtype());
+        r.put("inner_build_ms", ms(t0));
+        r.put("inner_ops", step.sameDiff().getOps().size());
+        Map<String, INDArray> ph = in.placeholders(step);
+        List<Double> inner = new ArrayList<>();
+        for (int i = 0; i < s.innerRepeats() + 1; i++) {
+            long t = System.nanoTime();
+            Map<String, INDArray> out = step.sameDiff().output(ph, step.outputPhiNames());
+            inner.add(ms(t));
+            // Feed the new φ back, as a real inner loop does.
+            PhiState next = TruncationInputs.phiAfter(step, out);
+            ph = new TruncationInputs(next, in.perm(), in.unlabelled(), in.supportX(), in.supportY(), in.queryX(),
+                    in.queryY(), in.classes()).placeholders(step);
+        }
+        r.put("inner_step_ms_first", inner.get(0));
+        double innerMs = median(inner.subList(1, inner.size()));
+        r.put("inner_step_ms", innerMs);
+        double innerFlops = FlopModel.innerStep(cfg, base);
+        r.put("inner_step_gflop", innerFlops / 1e9);
+        r.put("inner_step_gflops", innerFlops / 1e9 / (innerMs / 1e3));
+
+        log.accept("K=" + s.steps() + " meta-gradient graph");
+        t0 = System.nanoTime();
+        UnrollGraph unroll = UnrollGraph.build(cfg, base, s.steps(), theta, true, s.dtype());
+        r.put("unroll_build_ms", ms(t0));
+        SameDiff sd = unroll.sameDiff();
+        r.put("unroll_forward_ops", sd.getOps().size());
+        Map<String, INDArray> uph = in.placeholders(unroll);
+        log.accept("first meta-gradient (builds the gradient function)");
+        t0 = System.nanoTime();
+        org.metaunsup.unroll.GradientFunction.ensureBuilt(sd);
+        r.put("gradient_function_build_ms", ms(t0));
+        sd.calculateGradients(uph, unroll.thetaNames());
+        double first = ms(t0);
+        r.put("meta_gradient_ms_first", first);
+        SameDiff grad = sd.getFunction("grad");
+        r.put("gradient_ops", grad == null ? -1 : grad.getOps().size());
+        List<Double> grads = new ArrayList<>();
+        OpTimingListener timing = new OpTimingListener();
+        for (int i = 0; i < s.gradRepeats(); i++) {
+            log.accept("meta-gradient " + (i + 1) + "/" + s.gradRepeats());
+            boolean profile = i == s.gradRepeats() - 1;
+            if (profile) {
+                sd.setListeners(timing);
+            }
+            long t = System.nanoTime();
+            sd.calculateGradients(uph, unroll.thetaNames());
+            grads.add(ms(t));
+            if (profile) {
+                sd.setListeners();
+                double wall = grads.get(grads.size() - 1);
+                r.put("profile_ops_executed", timing.opCount());
+                r.put("profile_ms_inside_ops", timing.opMs());
+                r.put("profile_ms_overhead", wall - timing.opMs());
+                StringBuilder top = new StringBuilder();
+                timing.byType().stream().limit(8).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
+                        "%s x%d %.0fms; ", o.op(), o.count(), o.ms())));
+                r.put("profile_top_ops", top.toString().trim());
+            }
+        }
+        double gradMs = median(grads);
+        r.put("meta_gradient_ms", gradMs);
+        r.put("first_to_steady_ratio", first / gradMs);
+        double gradFlops = FlopModel.metaGradient(cfg, base, s.steps());
+        r.put("meta_gradient_gflop", gradFlops / 1e9);
+        r.put("meta_gradient_gflops", gradFlops / 1e9 / (gradMs / 1e3));
+        double peak = (double) r.get("gemm_peak_gflops_all_cores");
+        r.put("inner_step_pct_of_peak", 100 * (double) r.get("inner_step_gflops") / peak);
+        r.put("meta_gradient_pct_of_peak", 100 * (double) r.get("meta_gradient_gflops") / peak);
+        r.put("peak_rss_mb", peakRssMb());
+        return r;
+    }
+
+    /** Median GFLOP/s of a 1024³ GEMM with the given BLAS thread count (restored after). */
+    static double gemmPeak(DataType dtype, int threads) {
+        int before = Nd4j.factory().blas().getMaxThreads();
+        int ompBefore = Nd4j.getEnvironment().maxThreads();
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        try {
+            int n = 1024;
+            INDArray a = Nd4j.rand(dtype, n, n);
+            INDArray b = Nd4j.rand(dtype, n, n);
+            INDArray c = Nd4j.create(dtype, n, n);
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                long t = System.nanoTime();
+                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+                double sec = (System.nanoTime() - t) / 1e9;
+                if (i >= 2) {
+                    rates.add(2.0 * n * n * n / sec / 1e9);
+                }
+            }
+            return median(rates);
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+            Nd4j.getEnvironment().setMaxThreads(ompBefore);
+        }
+    }
+
+    static TruncationInputs inputs(ExperimentConfig cfg, BaseModelConfig base, int steps, DataType dtype) {
+        SplittableRandom rng = Seeds.stream(1, "bench-data");
+        int d = base.inputWidth();
+        List<INDArray> xs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            xs.add(Nd4j.rand(dtype, cfg.innerBatch(), d));
+        }
+        int c = cfg.objective().classes();
+        int[] sy = new int[cfg.objective().supportSize()];
+        int[] qy = new int[cfg.objective().querySize()];
+        for (int i = 0; i < sy.length; i++) {
+            sy[i] = i % c;
+        }
+        for (int i = 0; i < qy.length; i++) {
+            qy[i] = i % c;
+        }
+        return new TruncationInputs(PhiState.init(base, 2, dtype), Permutation.random(d, rng), xs,
+                Nd4j.rand(dtype, sy.length, d), sy, Nd4j.rand(dtype, qy.length, d), qy, c);
+    }
+
+    private static double ms(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
+    }
+
+    /** @return peak resident set size of this process in MB (Linux), or -1 */
+    public static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,67 @@
+package org.metaunsup.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.metaunsup.bench.Bench;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.util.Nd4jSetup;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: what the graphs cost on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Build time, op counts, ms per inner step and per K-step meta-gradient (first and "
+                + "steady), peak RSS and GFLOP/s beside a GEMM peak measured in the same run.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = "small", description = "config (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--steps", defaultValue = "5", description = "K of the meta-gradient (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--inner-repeats", defaultValue = "10", description = "timed inner steps (default: ${DEFAULT-VALUE})")
+    int innerRepeats;
+
+    @Option(names = "--grad-repeats", defaultValue = "5", description = "timed meta-gradients (default: ${DEFAULT-VALUE})")
+    int gradRepeats;
+
+    @Option(names = "--dtype", defaultValue = "float", description = "float or double (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--json", description = "also write the results to this JSON file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1 || innerRepeats < 1 || gradRepeats < 1) {
+            throw new org.metaunsup.BadInputException("--steps, --inner-repeats and --grad-repeats must be >= 1");
+        }
+        DataType dt = switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "float", "float32" -> DataType.FLOAT;
+            case "double", "float64" -> DataType.DOUBLE;
+            default -> throw new org.metaunsup.BadInputException("--dtype must be float or double, got " + dtype);
+        };
+        ExperimentConfig cfg = ConfigLoader.load(config);
+        Nd4jSetup.init();
+        Map<String, Object> r = Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt),
+                line -> System.err.println("[bench] " + line));
+        for (Map.Entry<String, Object> e : r.entrySet()) {
+            Object v = e.getValue();
+            String s = v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);
+            System.out.printf("%-28s %s%n", e.getKey(), s);
+        }
+        if (json != null) {
+            AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r) + "\n");
+        }
+        return 0;
+    }
+}
