@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Meta-learn unsupervised learning rules (Metz et al.) with SameDiff.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             DataCommand.class,
             TraceCommand.class,
             BenchCommand.class,
@@ -30,8 +31,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // No subcommand: the demo is the main job.
-        return new CommandLine(new Main()).execute("demo");
+        // Only reached with options but no subcommand; run() maps no arguments to the demo.
+        new CommandLine(this).usage(System.out);
+        return 0;
     }
 
     public static void main(String[] args) {
@@ -45,6 +47,9 @@ public final class Main implements Callable<Integer> {
      * @return the process exit code
      */
     public static int run(String... args) {
+        if (args.length == 0) {
+            args = new String[] {"demo"};   // the main job
+        }
         CommandLine cli = new CommandLine(new Main());
         PrintWriter err = cli.getErr();
         cli.setParameterExceptionHandler((ex, a) -> {
