@@ -1,0 +1,98 @@
+package org.metaunsup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/** Smoke runs of the core commands on tiny settings, asserting on what they write. */
+class CoreCommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void traceWritesAFolderThatVerifiesAgainstItselfAndTheGolden() throws Exception {
+        Path out = tmp.resolve("trace");
+        assertEquals(0, Main.run("trace", "--config", "tiny", "--seed", "3", "--out", out.toString()));
+        JsonNode index = new ObjectMapper().readTree(out.resolve("index.json").toFile());
+        assertEquals(171, index.get("files").size());
+        assertEquals(3, index.get("seed").asInt());
+        assertTrue(Files.size(out.resolve("unroll__grad__h.c0.w.npy")) > 128);
+        assertEquals(0, Main.run("trace", "--verify", out.toString()));
+        Path golden = Path.of(getClass().getResource("/golden/trace-tiny-seed1/index.json").toURI()).getParent();
+        assertEquals(0, Main.run("trace", "--verify", golden.toString()));
+    }
+
+    @Test
+    void benchReportsPositiveNumbers() throws Exception {
+        Path json = tmp.resolve("bench.json");
+        assertEquals(0, Main.run("bench", "--config", "tiny", "--steps", "2", "--inner-repeats", "2",
+                "--grad-repeats", "1", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        for (String key : List.of("gemm_peak_gflops_all_cores", "inner_step_ms", "meta_gradient_ms",
+                "inner_ops", "gradient_ops", "peak_rss_mb", "meta_gradient_gflops")) {
+            assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
+        }
+        assertTrue(r.get("gradient_ops").asInt() > r.get("unroll_forward_ops").asInt());
+    }
+
+    @Test
+    void demoWritesCurveSummaryConfigAndManifest() throws Exception {
+        Path out = tmp.resolve("demo");
+        assertEquals(0, Main.run("demo", "--config", "tiny", "--steps", "4", "--every", "2", "--seeds", "2",
+                "--out", out.toString()));
+        List<String> csv = Files.readAllLines(out.resolve("curve.csv"));
+        assertEquals(4, csv.size(), "header + steps 0, 2, 4");
+        for (String row : csv.subList(1, csv.size())) {
+            double acc = Double.parseDouble(row.split(",")[1]);
+            assertTrue(acc >= 0 && acc <= 1, row);
+        }
+        assertTrue(Files.size(out.resolve("curve.png")) > 1000);
+        assertTrue(Files.readString(out.resolve("summary.txt")).contains("10-shot query accuracy"));
+        assertTrue(Files.readString(out.resolve("config.properties")).contains("rule.hidden = 8"));
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals("demo", manifest.get("command").asText());
+        assertTrue(manifest.has("seeds") && manifest.has("backend") && manifest.has("started"));
+    }
+
+    @Test
+    void badConfigsAreOneLineErrorsWithExitCode2() throws Exception {
+        assertEquals(2, runCapturingErr("trace", "--config", "no-such-config", "--out", tmp.toString()));
+        Path bad = tmp.resolve("bad.properties");
+        Files.writeString(bad, "extends = tiny\nrule.hiden = 3\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true));
+        int code;
+        try {
+            code = Main.run("trace", "--config", bad.toString(), "--out", tmp.resolve("t").toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, code);
+        String msg = err.toString().trim();
+        assertTrue(msg.contains("unknown config key 'rule.hiden'"), msg);
+        assertEquals(1, msg.lines().count(), msg);
+        assertEquals(2, runCapturingErr("trace", "--verify", tmp.resolve("missing").toString()));
+        assertEquals(2, runCapturingErr("bench", "--config", "tiny", "--dtype", "int8"));
+    }
+
+    private static int runCapturingErr(String... args) {
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
+        try {
+            return Main.run(args);
+        } finally {
+            System.setErr(old);
+        }
+    }
+}
