@@ -14,6 +14,7 @@ import org.metaunsup.rule.UpdateRuleGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One truncation as one SameDiff graph: K inner steps of the learned rule, and (optionally)
@@ -148,6 +149,32 @@ public final class UnrollGraph {
             names.add(GraphNames.stepLoss(t));
         }
         return names;
+    }
+
+    /**
+     * Copies θ values into the graph's variables (same spec as the graph was built with).
+     *
+     * @param theta new values
+     */
+    public void loadTheta(Theta theta) {
+        for (String name : thetaNames) {
+            INDArray v = theta.get(name.substring(ThetaGraph.PREFIX.length()));
+            INDArray target = sd.getVariable(name).getArr();
+            if (!java.util.Arrays.equals(v.shape(), target.shape())) {
+                throw new IllegalArgumentException(name + ": theta shape " + java.util.Arrays.toString(v.shape())
+                        + " does not match the graph's " + java.util.Arrays.toString(target.shape()));
+            }
+            target.assign(v.castTo(dtype));
+        }
+    }
+
+    /** @return the θ values currently in the graph (copies, canonical names) */
+    public Theta readTheta(org.metaunsup.rule.ThetaSpec spec) {
+        java.util.Map<String, INDArray> v = new java.util.LinkedHashMap<>();
+        for (String name : thetaNames) {
+            v.put(name.substring(ThetaGraph.PREFIX.length()), sd.getVariable(name).getArr().dup());
+        }
+        return new Theta(spec, v);
     }
 
     /** @return the names of the θ variables, in canonical order */

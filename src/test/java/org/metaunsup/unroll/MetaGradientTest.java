@@ -1,0 +1,79 @@
+package org.metaunsup.unroll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** One-pass meta-gradient and the per-architecture graph cache. */
+class MetaGradientTest {
+
+    @BeforeAll
+    static void doublePrecision() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @Test
+    void onePassGivesGoldenLossGradientAndTheNextPhi() {
+        GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
+        ExperimentConfig cfg = ConfigLoader.load("tiny");
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
+        UnrollGraphCache cache = new UnrollGraphCache(cfg, 4);
+        Theta theta = golden.theta(spec);
+        UnrollGraph g = cache.get(cfg.base(), 2, true, theta, DataType.DOUBLE);
+        MetaGradient mg = MetaGradient.compute(g, golden.inputs(cfg, 2));
+        assertTrue(mg.isFinite());
+        assertEquals(golden.get("unroll/meta_loss").getDouble(0), mg.metaLoss(), 1e-12);
+        INDArray want = golden.get("unroll/grad/W.mix.w");
+        assertTrue(mg.gradient().get("W.mix.w").sub(want).norm2Number().doubleValue()
+                <= 1e-10 * want.norm2Number().doubleValue());
+        for (double a : mg.queryAccuracy()) {
+            assertTrue(a >= 0 && a <= 1);
+        }
+        // φ after the truncation equals two applications of the one-step graph.
+        UnrollGraph one = cache.get(cfg.base(), 1, false, theta, DataType.DOUBLE);
+        TruncationInputs in = golden.inputs(cfg, 2);
+        var phi1 = TruncationInputs.phiAfter(one, one.sameDiff().output(in.placeholders(one), one.outputPhiNames()));
+        TruncationInputs in2 = new TruncationInputs(phi1, in.perm(), java.util.List.of(in.unlabelled().get(1)),
+                in.supportX(), in.supportY(), in.queryX(), in.queryY(), in.classes());
+        var phi2 = TruncationInputs.phiAfter(one, one.sameDiff().output(in2.placeholders(one), one.outputPhiNames()));
+        for (int l = 0; l < phi2.depth(); l++) {
+            assertEquals(0.0, phi2.w().get(l).sub(mg.phiAfter().w().get(l)).amaxNumber().doubleValue(), 1e-15);
+            assertEquals(0.0, phi2.b().get(l).sub(mg.phiAfter().b().get(l)).amaxNumber().doubleValue(), 1e-15);
+        }
+    }
+
+    @Test
+    void cacheReusesGraphsAndLoadsTheta() {
+        ExperimentConfig cfg = ConfigLoader.load("tiny");
+        ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
+        UnrollGraphCache cache = new UnrollGraphCache(cfg, 2);
+        Theta a = Theta.init(spec, 1, DataType.DOUBLE);
+        Theta b = Theta.init(spec, 2, DataType.DOUBLE);
+        GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
+        UnrollGraph g1 = cache.get(cfg.base(), 2, true, a, DataType.DOUBLE);
+        double la = MetaGradient.compute(g1, golden.inputs(cfg, 2)).metaLoss();
+        UnrollGraph g2 = cache.get(cfg.base(), 2, true, b, DataType.DOUBLE);
+        assertSame(g1, g2);
+        assertEquals(1, cache.builds());
+        double lb = MetaGradient.compute(g2, golden.inputs(cfg, 2)).metaLoss();
+        assertNotEquals(la, lb);
+        assertEquals(b.get("h.c0.w"), g2.readTheta(spec).get("h.c0.w"));
+        UnrollGraph g3 = cache.get(cfg.base(), 2, true, a, DataType.DOUBLE);
+        assertEquals(la, MetaGradient.compute(g3, golden.inputs(cfg, 2)).metaLoss(), 0.0);
+        cache.get(cfg.base(), 1, true, a, DataType.DOUBLE);
+        cache.get(cfg.base(), 3, true, a, DataType.DOUBLE);
+        assertEquals(2, cache.size());
+        assertEquals(3, cache.builds());
+    }
+}
