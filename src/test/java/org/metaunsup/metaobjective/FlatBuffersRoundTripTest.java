@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.testing.FreshJvm;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,9 +54,7 @@ class FlatBuffersRoundTripTest {
 
         File graph = tmp.resolve("ridge.fb").toFile();
         sd.asFlatFile(graph);
-        for (Map.Entry<String, INDArray> e : ph.entrySet()) {
-            Nd4j.saveBinary(e.getValue(), tmp.resolve("ph-" + e.getKey() + ".bin").toFile());
-        }
+        FreshJvm.writePlaceholders(tmp, ph);
 
         // same JVM
         SameDiff loaded = SameDiff.fromFlatFile(graph);
@@ -72,14 +67,12 @@ class FlatBuffersRoundTripTest {
                 loaded.calculateGradients(ph, "features").get("features"), "in-process grad");
 
         // fresh JVM
-        Result r = runProbe(tmp, graph, "register");
+        FreshJvm.Result r = FreshJvm.run(tmp, graph, LOSS, true, List.of("features"), OUTPUTS);
         assertEquals(0, r.exitCode(), "probe failed:\n" + r.output());
         for (String o : OUTPUTS) {
-            INDArray got = Nd4j.readBinary(
-                    tmp.resolve("out-" + o.replace('/', '_') + ".bin").toFile());
-            assertClose(expected.get(o), got, "fresh JVM " + o);
+            assertClose(expected.get(o), FreshJvm.output(tmp, o), "fresh JVM " + o);
         }
-        INDArray got = Nd4j.readBinary(tmp.resolve("grad-features.bin").toFile());
+        INDArray got = FreshJvm.gradient(tmp, "features");
         assertClose(expectedGrad, got, "fresh JVM gradient");
     }
 
@@ -90,36 +83,12 @@ class FlatBuffersRoundTripTest {
         SameDiff sd = RidgeObjectiveTest.graph(pr, "meta");
         File graph = tmp.resolve("ridge.fb").toFile();
         sd.asFlatFile(graph);
-        for (Map.Entry<String, INDArray> e : pr.placeholders().entrySet()) {
-            Nd4j.saveBinary(e.getValue(), tmp.resolve("ph-" + e.getKey() + ".bin").toFile());
-        }
-        Result r = runProbe(tmp, graph, "noregister");
+        FreshJvm.writePlaceholders(tmp, pr.placeholders());
+        FreshJvm.Result r = FreshJvm.run(tmp, graph, LOSS, false, List.of("features"), OUTPUTS);
         assertEquals(3, r.exitCode(), "expected the gradient to fail:\n" + r.output());
         String failure = r.output().lines().filter(l -> l.startsWith("gradient failed"))
                 .findFirst().orElseThrow();
         System.out.println("unregistered fresh JVM: " + failure);
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    private static Result runProbe(Path dir, File graph, String mode)
-            throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"),
-                FlatBuffersProbe.class.getName(),
-                graph.getPath(), dir.toString(), LOSS, mode, "features"));
-        cmd.addAll(OUTPUTS);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("OMP_WAIT_POLICY", "passive");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("probe timed out");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
