@@ -104,7 +104,7 @@ public final class Bench {
         t0 = System.nanoTime();
         org.metaunsup.unroll.GradientFunction.ensureBuilt(sd);
         r.put("gradient_function_build_ms", ms(t0));
-        sd.calculateGradients(uph, unroll.thetaNames());
+        org.metaunsup.unroll.MetaGradient.compute(unroll, in);
         double first = ms(t0);
         r.put("meta_gradient_ms_first", first);
         SameDiff grad = sd.getFunction("grad");
@@ -118,7 +118,7 @@ public final class Bench {
                 sd.setListeners(timing);
             }
             long t = System.nanoTime();
-            sd.calculateGradients(uph, unroll.thetaNames());
+            org.metaunsup.unroll.MetaGradient.compute(unroll, in);
             grads.add(ms(t));
             if (profile) {
                 sd.setListeners();

@@ -37,7 +37,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        java.util.Optional<Integer> child = org.metaunsup.util.Launcher.relaunchIfNeeded(Main.class, args);
+        System.exit(child.isPresent() ? child.get() : run(args));
     }
 
     /**

@@ -1,0 +1,84 @@
+package org.metaunsup.util;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Native libraries read some settings only from the environment at process start: OpenMP's
+ * thread count and wait policy, and glibc malloc's mmap/trim thresholds (large arrays must be
+ * reused, not returned to the OS and faulted in again). A program cannot set its own
+ * environment, so when these are missing {@link #relaunchIfNeeded} starts the same JVM again
+ * with them set and passes its exit code through. Users need not set anything in their shell;
+ * {@code METAUNSUP_NO_RELAUNCH=1} turns this off.
+ */
+public final class Launcher {
+
+    /** Environment the program wants; a variable the user already set is left alone. */
+    public static final Map<String, String> ENV = Map.of(
+            "OMP_NUM_THREADS", "1",
+            "OMP_WAIT_POLICY", "passive",
+            "MALLOC_MMAP_THRESHOLD_", "33554432",
+            "MALLOC_TRIM_THRESHOLD_", "17179869184");
+
+    private static final String MARK = "METAUNSUP_LAUNCHED";
+
+    private Launcher() {}
+
+    /**
+     * @param mainClass class whose main to run in the child
+     * @param args program arguments
+     * @return the child's exit code, or empty when this process should carry on itself
+     */
+    public static Optional<Integer> relaunchIfNeeded(Class<?> mainClass, String[] args) {
+        Map<String, String> env = System.getenv();
+        if (env.containsKey(MARK) || env.containsKey("METAUNSUP_NO_RELAUNCH")) {
+            return Optional.empty();
+        }
+        boolean missing = ENV.keySet().stream().anyMatch(k -> !env.containsKey(k));
+        Optional<String> java = ProcessHandle.current().info().command();
+        if (!missing || java.isEmpty() || !onClassPath(mainClass)) {
+            return Optional.empty();   // e.g. under mvn exec:java: run in this JVM
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.get());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        ENV.forEach((k, v) -> pb.environment().putIfAbsent(k, v));
+        pb.environment().put(MARK, "1");
+        try {
+            Process child = pb.start();
+            Thread killer = new Thread(child::destroy);
+            Runtime.getRuntime().addShutdownHook(killer);
+            int code = child.waitFor();
+            Runtime.getRuntime().removeShutdownHook(killer);
+            return Optional.of(code);
+        } catch (Exception e) {
+            return Optional.empty();   // cannot relaunch: run here with in-process settings
+        }
+    }
+
+    /** True when the class is loaded from an entry of java.class.path (not a plugin loader). */
+    private static boolean onClassPath(Class<?> c) {
+        try {
+            Path own = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().equals(own)) {
+                    return true;
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+}
