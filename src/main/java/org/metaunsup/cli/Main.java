@@ -73,6 +73,14 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_FAILURE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Native (JavaCPP) allocations report here when resident memory passes its bound.
+            err.println("error: out of memory: " + e.getMessage()
+                    + " (use a smaller K, batch or model, or raise -Dorg.bytedeco.javacpp.maxphysicalbytes)");
+            err.flush();
+            return EXIT_FAILURE;
+        }
     }
 }

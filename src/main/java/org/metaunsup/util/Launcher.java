@@ -47,7 +47,17 @@ public final class Launcher {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(java.get());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        cmd.addAll(jvmArgs);
+        if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes"))) {
+            // Native arrays are freed when the JVM collects their wrappers; the Java heap stays
+            // small, so without a bound on resident memory no collection happens and a long
+            // unroll can grow past physical memory. JavaCPP collects when RSS passes this.
+            long total = physicalMemoryBytes();
+            if (total > 0) {
+                cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (0.7 * total));
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
@@ -65,6 +75,14 @@ public final class Launcher {
         } catch (Exception e) {
             return Optional.empty();   // cannot relaunch: run here with in-process settings
         }
+    }
+
+    private static long physicalMemoryBytes() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return -1;
     }
 
     /** True when the class is loaded from an entry of java.class.path (not a plugin loader). */
