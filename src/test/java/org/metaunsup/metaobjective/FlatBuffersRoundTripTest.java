@@ -7,8 +7,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.testing.FreshJvm;
@@ -16,32 +14,20 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * A graph containing the differentiable solve survives {@code asFlatFile}/{@code fromFlatFile}
  * with identical outputs and gradients, in this JVM and in a fresh one; without registration
  * a fresh JVM cannot differentiate it (the pitfall registration exists for).
  */
+@ExtendWith(DoublePrecision.class)
 class FlatBuffersRoundTripTest {
 
     private static final String LOSS = "meta/loss";
     private static final List<String> OUTPUTS =
             List.of(LOSS, "meta/supportAccuracy", "meta/queryAccuracy", "meta/w");
-
-    private static DataType savedDefault;
-    private static DataType savedFloat;
-
-    @BeforeAll
-    static void doubleDefaults() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restoreDefaults() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     @Test
     void outputsAndGradientsSurviveSaveAndLoad(@TempDir Path tmp) throws Exception {

@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.testing.FiniteDifference;
 import org.metaunsup.testing.TestArrays;
@@ -20,7 +18,10 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
+@ExtendWith(DoublePrecision.class)
 class RidgeObjectiveTest {
 
     static final int N_SUPPORT = 12;
@@ -28,21 +29,6 @@ class RidgeObjectiveTest {
     static final int D = 4;
     static final int C = 3;
     static final double LAMBDA = RidgeObjective.DEFAULT_LAMBDA;
-
-    private static DataType savedDefault;
-    private static DataType savedFloat;
-
-    @BeforeAll
-    static void doubleDefaults() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restoreDefaults() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     /** A labelled support/query pair with features correlated with the class. */
     record Problem(INDArray features, INDArray ySupport, INDArray yQuery, int nSupport) {
