@@ -117,11 +117,15 @@ public final class Bench {
             if (profile) {
                 sd.setListeners(timing);
             }
+            long gc0 = gcMs();
+            long faults0 = minorFaults();
             long t = System.nanoTime();
             org.metaunsup.unroll.MetaGradient.compute(unroll, in);
             grads.add(ms(t));
             if (profile) {
                 sd.setListeners();
+                r.put("profile_ms_gc", (double) (gcMs() - gc0));
+                r.put("profile_page_faults", minorFaults() - faults0);
                 double wall = grads.get(grads.size() - 1);
                 r.put("profile_ops_executed", timing.opCount());
                 r.put("profile_ms_inside_ops", timing.opMs());
@@ -192,6 +196,25 @@ public final class Bench {
         }
         return new TruncationInputs(PhiState.init(base, 2, dtype), Permutation.random(d, rng), xs,
                 Nd4j.rand(dtype, sy.length, d), sy, Nd4j.rand(dtype, qy.length, d), qy, c);
+    }
+
+    /** Minor page faults of this process so far (Linux), or -1. */
+    private static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long gcMs() {
+        long t = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
     }
 
     private static double ms(long start) {

@@ -24,7 +24,10 @@ public final class Launcher {
             "OMP_NUM_THREADS", "1",
             "OMP_WAIT_POLICY", "passive",
             "MALLOC_MMAP_THRESHOLD_", "33554432",
-            "MALLOC_TRIM_THRESHOLD_", "17179869184");
+            "MALLOC_TRIM_THRESHOLD_", "17179869184",
+            // Transparent huge pages for malloc's memory where the kernel offers them (madvise
+            // mode): far fewer page faults on fresh memory, e.g. a first meta-gradient.
+            "GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
 
     private static final String MARK = "METAUNSUP_LAUNCHED";
 
