@@ -15,15 +15,29 @@ public final class ThreadSettings {
 
     private ThreadSettings() {}
 
-    /** Sets nd4j's OpenMP and BLAS thread counts to 1 (idempotent). */
+    /**
+     * Sets nd4j's OpenMP and BLAS thread counts per op (idempotent): 1, or the user's
+     * OMP_NUM_THREADS when set (large models on an otherwise idle machine may gain from 2+).
+     */
     public static synchronized void apply() {
         if (applied) {
             return;
         }
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
+        int threads = opThreads();
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
         applied = true;
+    }
+
+    /** @return threads per op: OMP_NUM_THREADS if it is a positive integer, else 1 */
+    public static int opThreads() {
+        try {
+            int n = Integer.parseInt(String.valueOf(System.getenv("OMP_NUM_THREADS")).trim());
+            return n > 0 ? n : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** @return a one-line description of the thread settings in force, for manifests and logs */
