@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
@@ -18,20 +17,18 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * The base model's batch norm (DESIGN §1): per unit, z − b has zero batch mean and
  * population variance v/(v + 1e-6), v the population variance of x_prev·W over the batch
  * (so ≈ 1 within 1e-6 when v is O(1)); no Bessel correction, no learned scale; x = act(z).
  */
+@ExtendWith(DoublePrecision.class)
 class BaseModelBatchNormTest {
 
     private static final int BATCH = 32;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void unitScaleWeightsGiveZeroMeanUnitVariance() {

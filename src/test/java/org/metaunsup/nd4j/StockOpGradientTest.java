@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.testing.FiniteDifference;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -12,17 +11,15 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Stock nd4j M2.1 op gradients we rely on, and the ones we found silently wrong (pinned so that
  * an nd4j upgrade that fixes them is noticed, and so nobody reintroduces them).
  */
+@ExtendWith(DoublePrecision.class)
 class StockOpGradientTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     private static FiniteDifference.Report check(Function<SDVariable, SDVariable> f) {
         SameDiff sd = SameDiff.create();

@@ -2,7 +2,6 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
@@ -15,19 +14,17 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Double-precision finite-difference checks of every building block of the rule with respect to
  * its inputs (the paths the meta-gradient takes through φ and through earlier inner steps).
  */
+@ExtendWith(DoublePrecision.class)
 class RuleBlocksGradientTest {
     static final ExperimentConfig CFG = ConfigLoader.load("tiny");
     static final int B = 8;
-
-    @BeforeAll
-    static void dbl() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     private static INDArray randn(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);

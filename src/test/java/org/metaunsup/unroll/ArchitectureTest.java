@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -14,7 +13,8 @@ import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * One θ serves base models of any depth and of per-layer widths (DESIGN §5 architecture
@@ -22,12 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * and θs built for other top widths, all build, run a K=2 unroll with finite outputs, and give a
  * finite meta-gradient.
  */
+@ExtendWith(DoublePrecision.class)
 class ArchitectureTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void depthsOneToFiveWithUnequalWidths() {

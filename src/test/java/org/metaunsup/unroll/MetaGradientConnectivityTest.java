@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -13,7 +12,8 @@ import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Every θ tensor receives a finite meta-gradient through a K=2 unroll ({@code tiny}); it is
@@ -28,17 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *       init (bias.b = 0) it happens for some seeds (the golden trace's, for instance).
  * </ul>
  */
+@ExtendWith(DoublePrecision.class)
 class MetaGradientConnectivityTest {
 
     /** Structural zeros must be this far below the largest gradient entry. */
     private static final double ZERO = 1e-10;
     /** Every other tensor's largest entry must be at least this fraction of the largest. */
     private static final double NON_ZERO = 1e-6;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void everyThetaTensorGetsAFiniteNonZeroMetaGradient() {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
@@ -16,6 +15,8 @@ import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Input-permutation behaviour of the unroll graph ({@code tiny}).
@@ -29,12 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * unchanged except W¹ and V¹ (V gets W's change), and from the second step on every output
  * moves. These tests pin exactly that, so a change of the contract is noticed.
  */
+@ExtendWith(DoublePrecision.class)
 class PermutationInvarianceTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     private static List<String> outputs(UnrollGraph g) {
         List<String> names = new ArrayList<>(g.outputPhiNames());

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -18,7 +17,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Double-precision central finite differences of whole unroll graphs ({@code tiny}): the summed
@@ -35,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code top.mix1.w} agrees to ~1e-8 at ε = 1e-6 … 1e-7, most are off by 1e-4 … 1e-2 at
  * ε = 1e-5 … 1e-4). Each check therefore retries failing entries with fallback steps.
  */
+@ExtendWith(DoublePrecision.class)
 class UnrollFiniteDifferenceTest {
 
     private static final double TOL = 1e-5;
@@ -42,11 +43,6 @@ class UnrollFiniteDifferenceTest {
     private static final double ULPS = 4;
     /** Relative errors of gradients below this are measured against it. */
     private static final double ABS_FLOOR = 1e-8;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void twoStepMetaLossAtTinyEta() {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.config.BaseModelConfig;
@@ -20,21 +19,18 @@ import org.metaunsup.testing.FreshJvm;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * The θ-holding K=2 unroll graph with the meta-objective ({@code tiny}) saved as FlatBuffers
  * and loaded in a fresh JVM (which registers the differentiable solve) gives the same per-step
  * meta-losses, accuracies, updated φ and meta-gradient w.r.t. every θ tensor.
  */
+@ExtendWith(DoublePrecision.class)
 class UnrollFlatBuffersRoundTripTest {
 
     private static final double TOL = 1e-12;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void freshJvmReproducesOutputsAndMetaGradient(@TempDir Path tmp) throws Exception {

@@ -3,7 +3,6 @@ package org.metaunsup.unroll;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
@@ -12,7 +11,8 @@ import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 
 /**
  * With the mix weights {@code W.mix.w} and bias {@code W.mix.b} all zero, the twelve terms
@@ -21,12 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * and V' = (1−η)V + η·ŵ/7 with ŵ from W (V receives W's change). Expected values are computed
  * in plain Java.
  */
+@ExtendWith(DoublePrecision.class)
 class ZeroMixRuleTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     @Test
     void zeroMixLeavesOnlyDecayAndTheWHatTerm() {
