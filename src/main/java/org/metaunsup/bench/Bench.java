@@ -77,7 +77,12 @@ public final class Bench {
         r.put("inner_ops", step.sameDiff().getOps().size());
         Map<String, INDArray> ph = in.placeholders(step);
         List<Double> inner = new ArrayList<>();
+        long innerFaults0 = 0;
         for (int i = 0; i < s.innerRepeats() + 1; i++) {
+            if (i == 1) {
+                innerFaults0 = minorFaults();
+            }
+
             long t = System.nanoTime();
             Map<String, INDArray> out = step.sameDiff().output(ph, step.outputPhiNames());
             inner.add(ms(t));
@@ -86,6 +91,7 @@ public final class Bench {
             ph = new TruncationInputs(next, in.perm(), in.unlabelled(), in.supportX(), in.supportY(), in.queryX(),
                     in.queryY(), in.classes()).placeholders(step);
         }
+        r.put("inner_step_page_faults", (minorFaults() - innerFaults0) / Math.max(1, s.innerRepeats()));
         r.put("inner_step_ms_first", inner.get(0));
         double innerMs = median(inner.subList(1, inner.size()));
         r.put("inner_step_ms", innerMs);
