@@ -35,15 +35,9 @@ public final class MetaGradientExample {
      */
     public static MetaGradient run(String config, int steps, long seed) {
         Nd4jSetup.init();
-        ExperimentConfig cfg = ConfigLoader.load(config);
         DataSplits letters = Datasets.load("alphabet14");
-        if (cfg.base().inputWidth() != letters.train().dim()) {
-            int[] w = cfg.base().widths();
-            w[0] = letters.train().dim();
-            cfg = cfg.withBase(new org.metaunsup.config.BaseModelConfig(w, cfg.base().activation()));
-        }
-        Task task = new TaskSampler(letters.train(), TaskConfig.defaults().withShape(cfg.objective().classes(),
-                cfg.objective().supportPerClass(), cfg.objective().queryPerClass())).sample(seed);
+        ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(letters.train().dim());
+        Task task = new TaskSampler(letters.train(), TaskConfig.forObjective(cfg.objective())).sample(seed);
         java.util.List<INDArray> batches = new java.util.ArrayList<>();
         for (int t = 0; t < steps; t++) {
             batches.add(task.unlabelled(t, cfg.innerBatch()).features(DataType.FLOAT));

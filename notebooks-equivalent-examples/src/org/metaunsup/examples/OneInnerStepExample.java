@@ -31,16 +31,10 @@ public final class OneInnerStepExample {
      */
     public static List<InnerLoop.Point> run(String config, int steps, long seed) {
         Nd4jSetup.init();
-        ExperimentConfig cfg = ConfigLoader.load(config);
         DataSplits mnist = Datasets.load("mnist14");
-        if (cfg.base().inputWidth() != mnist.train().dim()) {
-            int[] w = cfg.base().widths();
-            w[0] = mnist.train().dim();
-            cfg = cfg.withBase(new org.metaunsup.config.BaseModelConfig(w, cfg.base().activation()));
-        }
+        ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(mnist.train().dim());
         Theta theta = Theta.init(new ThetaSpec(cfg.rule(), cfg.base().topWidth()), seed, DataType.FLOAT);
-        Task task = new TaskSampler(mnist.train(), TaskConfig.defaults().withShape(cfg.objective().classes(),
-                cfg.objective().supportPerClass(), cfg.objective().queryPerClass())).sample(seed);
+        Task task = new TaskSampler(mnist.train(), TaskConfig.forObjective(cfg.objective())).sample(seed);
         return new InnerLoop(cfg, cfg.base(), theta, DataType.FLOAT).run(task, seed, steps, Math.max(1, steps / 4), null);
     }
 

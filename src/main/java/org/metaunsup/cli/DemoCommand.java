@@ -73,10 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         ExperimentConfig cfg = ConfigLoader.load(config);
         Nd4jSetup.init();
         DataSplits data = Datasets.load(dataset);
-        if (data.train().dim() != cfg.base().inputWidth()) {
-            cfg = cfg.withBase(new org.metaunsup.config.BaseModelConfig(
-                    withInput(cfg.base().widths(), data.train().dim()), cfg.base().activation()));
-        }
+        cfg = cfg.withInputWidth(data.train().dim());
         Path ruleDir = rule;
         if (ruleDir == null && Files.isDirectory(Path.of("models", "theta-" + cfg.name()))) {
             ruleDir = Path.of("models", "theta-" + cfg.name());
@@ -105,8 +102,7 @@ final class DemoCommand implements Callable<Integer> {
         extra.put("inner_steps", steps);
         RunFolder run = RunFolder.create(dir, "demo", cfg, seedInfo, extra);
 
-        TaskSampler sampler = new TaskSampler(data.train(), TaskConfig.defaults().withShape(
-                cfg.objective().classes(), cfg.objective().supportPerClass(), cfg.objective().queryPerClass()));
+        TaskSampler sampler = new TaskSampler(data.train(), TaskConfig.forObjective(cfg.objective()));
         InnerLoop withRule = new InnerLoop(cfg, cfg.base(), theta, DataType.FLOAT);
         InnerLoop random = new InnerLoop(cfg, cfg.base(), null, DataType.FLOAT);
         List<List<InnerLoop.Point>> ruleCurves = new ArrayList<>();
@@ -124,12 +120,6 @@ final class DemoCommand implements Callable<Integer> {
         writeResults(run.dir(), ruleName, ruleCurves, randomCurves);
         System.out.println(run.dir().toAbsolutePath());
         return 0;
-    }
-
-    private static int[] withInput(int[] widths, int input) {
-        int[] w = widths.clone();
-        w[0] = input;
-        return w;
     }
 
     private void writeResults(Path dir, String ruleName, List<List<InnerLoop.Point>> rule,

@@ -71,6 +71,19 @@ public record ExperimentConfig(
         return m;
     }
 
+    /**
+     * @param inputWidth n_0 of the data at hand
+     * @return this config, or a copy whose base model takes inputs of that width
+     */
+    public ExperimentConfig withInputWidth(int inputWidth) {
+        if (inputWidth == base.inputWidth()) {
+            return this;
+        }
+        int[] w = base.widths();
+        w[0] = inputWidth;
+        return withBase(new BaseModelConfig(w, base.activation()));
+    }
+
     /** @return a copy with another base model (same rule, objective and schedule) */
     public ExperimentConfig withBase(BaseModelConfig newBase) {
         return new ExperimentConfig(name, newBase, rule, objective, innerBatch, eta, taskHiddenLayers,

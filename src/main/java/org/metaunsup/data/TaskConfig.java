@@ -47,6 +47,14 @@ public record TaskConfig(int ways, int supportPerClass, int queryPerClass, boole
     }
 
     /**
+     * @param objective the meta-objective whose support/query sizes the tasks must have
+     * @return the default task settings with the objective's N-way and per-class sizes
+     */
+    public static TaskConfig forObjective(org.metaunsup.config.ObjectiveConfig objective) {
+        return defaults().withShape(objective.classes(), objective.supportPerClass(), objective.queryPerClass());
+    }
+
+    /**
      * @param p whether to permute inputs
      * @return a copy with that setting
      */

@@ -131,27 +131,46 @@ public final class Trace {
      */
     public static List<TraceFiles.Entry> replay(ExperimentConfig cfg, BaseModelConfig base,
                                                 Map<String, INDArray> trace) {
-        ThetaSpec spec = new ThetaSpec(cfg.rule(), base.topWidth());
+        return compute(cfg, base, thetaOf(new ThetaSpec(cfg.rule(), base.topWidth()), trace),
+                inputsOf(trace, base.depth(), K, cfg.objective().classes()));
+    }
+
+    /**
+     * @param spec the θ tensors to read
+     * @param trace a trace's tensors by name
+     * @return the trace's θ
+     */
+    public static Theta thetaOf(ThetaSpec spec, Map<String, INDArray> trace) {
         Map<String, INDArray> th = new LinkedHashMap<>();
         for (ThetaSpec.Tensor t : spec.tensors()) {
             th.put(t.name(), require(trace, ThetaGraph.PREFIX + t.name()));
         }
+        return new Theta(spec, th);
+    }
+
+    /**
+     * @param trace a trace's tensors by name
+     * @param depth base model layers L
+     * @param steps unlabelled batches to take (at most the trace's K)
+     * @param classes N-way of the labels
+     * @return the trace's φ and inputs
+     */
+    public static TruncationInputs inputsOf(Map<String, INDArray> trace, int depth, int steps, int classes) {
         List<INDArray> w = new ArrayList<>();
         List<INDArray> v = new ArrayList<>();
         List<INDArray> b = new ArrayList<>();
-        for (int l = 1; l <= base.depth(); l++) {
+        for (int l = 1; l <= depth; l++) {
             w.add(require(trace, GraphNames.phiW(l)));
             v.add(require(trace, GraphNames.phiV(l)));
             b.add(require(trace, GraphNames.phiB(l)));
         }
         List<INDArray> xs = new ArrayList<>();
-        for (int t = 0; t < K; t++) {
+        for (int t = 0; t < steps; t++) {
             xs.add(require(trace, "input/x" + t));
         }
-        TruncationInputs in = new TruncationInputs(new PhiState(w, v, b), ints(require(trace, "input/perm")), xs,
+        return new TruncationInputs(new PhiState(w, v, b), ints(require(trace, "input/perm")), xs,
                 require(trace, "input/support_x"), ints(require(trace, "input/support_y")),
-                require(trace, "input/query_x"), ints(require(trace, "input/query_y")), cfg.objective().classes());
-        return compute(cfg, base, new Theta(spec, th), in);
+                require(trace, "input/query_x"), ints(require(trace, "input/query_y")), classes);
     }
 
     private static INDArray require(Map<String, INDArray> trace, String name) {

@@ -2,7 +2,6 @@ package org.metaunsup.unroll;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.ConfigLoader;
@@ -23,14 +22,7 @@ class GoldenTraceTest {
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
         UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 1, golden.theta(spec), false, DataType.DOUBLE);
-        Map<String, INDArray> ph = new HashMap<>();
-        for (int l = 1; l <= cfg.base().depth(); l++) {
-            for (String p : new String[] {"W", "V", "b"}) {
-                ph.put("phi/" + p + l, golden.get("phi/" + p + l));
-            }
-        }
-        ph.put(GraphNames.PERM, Permutation.matrix(golden.perm(), DataType.DOUBLE));
-        ph.put(GraphNames.unlabelled(0), golden.get("input/x0"));
+        Map<String, INDArray> ph = golden.inputs(cfg, 1).placeholders(g);
         Map<String, INDArray> out = g.sameDiff().output(ph, g.outputPhiNames());
         for (int l = 1; l <= cfg.base().depth(); l++) {
             for (String p : new String[] {"W", "V", "b"}) {
