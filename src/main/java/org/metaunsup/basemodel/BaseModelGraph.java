@@ -3,6 +3,7 @@ package org.metaunsup.basemodel;
 import java.util.ArrayList;
 import java.util.List;
 import org.metaunsup.config.Activation;
+import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -48,7 +49,7 @@ public final class BaseModelGraph {
         for (int l = 1; l <= phi.depth(); l++) {
             SDVariable a = sd.mmul(x, phi.w(l));
             SDVariable centred = a.sub(a.mean(true, 0));
-            SDVariable var = sd.math().square(centred).mean(true, 0);
+            SDVariable var = GraphOps.square(centred).mean(true, 0);
             SDVariable z = centred.mul(sd.math().rsqrt(var.add(BN_EPS))).add(phi.b(l));
             x = activate(sd, z, activation);
             zs.add(z);

@@ -2,6 +2,7 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,15 +80,15 @@ final class HiddenStateGraph {
         SDVariable s = sd.concat(1, in == null ? out : in, out == null ? in : out);   // [n, 8]
         // Multiply by rsqrt: the stock div by a rank-0 variable has a wrong gradient (see
         // StockOpGradientTest).
-        return s.mul(sd.math().rsqrt(sd.math().square(s).mean().add(1e-6)));
+        return s.mul(sd.math().rsqrt(GraphOps.square(s).mean().add(1e-6)));
     }
 
     /** mean|w|, √(mean w² + 1e-6), mean, √(var + 1e-8) over one axis, as [n, 4]. */
     private SDVariable stats(SDVariable w, int axis) {
         SDVariable meanAbs = sd.math().abs(w).mean(axis);
-        SDVariable rms = sd.math().sqrt(sd.math().square(w).mean(axis).add(1e-6));
+        SDVariable rms = sd.math().sqrt(GraphOps.square(w).mean(axis).add(1e-6));
         SDVariable mean = w.mean(true, axis);
-        SDVariable std = sd.math().sqrt(sd.math().square(w.sub(mean)).mean(axis).add(1e-8));
+        SDVariable std = sd.math().sqrt(GraphOps.square(w.sub(mean)).mean(axis).add(1e-8));
         return sd.stack(1, meanAbs, rms, sd.squeeze(mean, axis), std);
     }
 

@@ -1,5 +1,6 @@
 package org.metaunsup.rule;
 
+import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
@@ -39,7 +40,7 @@ final class RuleOps {
      */
     SDVariable bn(SDVariable x, SDVariable offset) {
         SDVariable centred = x.sub(x.mean(true, 0, 1));
-        SDVariable var = sd.math().square(centred).mean(true, 0, 1);
+        SDVariable var = GraphOps.square(centred).mean(true, 0, 1);
         return centred.mul(sd.math().rsqrt(var.add(BN_EPS))).add(offset);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -109,7 +110,7 @@ public final class UpdateRuleGraph {
         SDVariable delta = d.mul(gate).add(r.columns("delta", channels));            // [n, B, d]
         SDVariable down = sd.mmul(v, sd.reshape(delta, n, (long) batch * channels));
         down = sd.reshape(down, nBelow, batch, channels);
-        return down.mul(sd.math().rsqrt(sd.math().square(down).mean(true, 2).add(1e-6)));
+        return down.mul(sd.math().rsqrt(GraphOps.square(down).mean(true, 2).add(1e-6)));
     }
 
     /** (f) p ← (1−η)·p − η·g. */

@@ -2,6 +2,7 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,9 +44,9 @@ final class WeightUpdateGraph {
         int nOut = upper.units();
         double scale = 1.0 / ((double) g * batch);
         // ŵ: every column (receptive field) rescaled to unit RMS.
-        SDVariable wHat = w.mul(sd.math().rsqrt(sd.math().square(w).mean(true, 0).add(1e-6)));
+        SDVariable wHat = w.mul(sd.math().rsqrt(GraphOps.square(w).mean(true, 0).add(1e-6)));
         SDVariable sign = sd.math().sign(wHat);
-        SDVariable wSqr = sd.math().sqrt(sd.math().square(wHat).add(1.0)).sub(1.0);
+        SDVariable wSqr = sd.math().sqrt(GraphOps.square(wHat).add(1.0)).sub(1.0);
 
         SDVariable uStd = standardise(xUpper);
         SDVariable lStd = standardise(xLower);
@@ -55,10 +56,10 @@ final class WeightUpdateGraph {
         t[1] = wHat.mul(sd.math().abs(wHat));                       // ŵ²·sign(ŵ)
         SDVariable cUp = sd.mmul(uStd, uStd, true, false, false).mul(1.0 / (batch * Math.sqrt(nOut)));
         SDVariable decorr = sd.mmul(wHat, cUp);
-        t[2] = decorr.mul(sd.math().rsqrt(sd.math().square(decorr).mean().add(1e-8)));
+        t[2] = decorr.mul(sd.math().rsqrt(GraphOps.square(decorr).mean().add(1e-8)));
         t[3] = sd.mmul(lStd, uStd, true, false, false).mul(-1.0 / batch);
         t[4] = cross(lower.map(set + ".r0.bot"), upper.map(set + ".r0.top"), scale);
-        t[5] = sd.math().exp(sd.math().square(wHat).neg())
+        t[5] = sd.math().exp(GraphOps.square(wHat).neg())
                 .mul(cross(lower.map(set + ".rbf.bot"), upper.map(set + ".rbf.top"), scale));
         t[6] = wHat.mul(cross(lower.map(set + ".r1.bot"), upper.map(set + ".r1.top"), scale));
         SDVariable uUpperSymm = symmetric(upper, set + ".lin_upper_symm", scale, nOut);
@@ -90,13 +91,13 @@ final class WeightUpdateGraph {
         SDVariable db = sd.reshape(upper.columns("bias", 1).mean(1), units);       // [n]
         // min(mean, 0) = −relu(−mean): Δb −= min(mean(Δb), 0).
         db = db.add(sd.nn().relu(db.mean().neg(), 0.0));
-        return db.mul(sd.math().rsqrt(sd.math().square(db).mean().add(0.5)));
+        return db.mul(sd.math().rsqrt(GraphOps.square(db).mean().add(0.5)));
     }
 
     /** Centre each unit over the batch and divide by √(mean square + 1e-6). */
     private SDVariable standardise(SDVariable x) {
         SDVariable c = x.sub(x.mean(true, 0));
-        return c.mul(sd.math().rsqrt(sd.math().square(c).mean(true, 0).add(1e-6)));
+        return c.mul(sd.math().rsqrt(GraphOps.square(c).mean(true, 0).add(1e-6)));
     }
 
     /** R = scale · lower · upperᵀ for maps laid out [n, B·g]. */
@@ -113,7 +114,7 @@ final class WeightUpdateGraph {
 
     /** t / √(1 + mean over the column of t²); {@code axis} is the fan-in axis. */
     private SDVariable columnNormalise(SDVariable t, int axis) {
-        return t.mul(sd.math().rsqrt(sd.math().square(t).mean(true, axis).add(1.0)));
+        return t.mul(sd.math().rsqrt(GraphOps.square(t).mean(true, axis).add(1.0)));
     }
 
     private SDVariable offDiagonal(int n) {

@@ -2,9 +2,15 @@ package org.metaunsup.unroll;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 
 /**
  * Builds a graph's gradient function once, up front. SameDiff M2.1 prints a line per
@@ -48,7 +54,7 @@ public final class GradientFunction {
         SameDiff.bindInferenceFactory(sd -> {
             InferenceSession session = new InferenceSession(sd);
             if (isEager(sd)) {
-                session.setMmgr(new NoOpMemoryMgr());
+                session.setMmgr(new FreeOnReleaseMemoryMgr());
             }
             return session;
         });
@@ -74,11 +80,58 @@ public final class GradientFunction {
             }
         }
         for (InferenceSession session : sd.getSessions().values()) {
-            if (!(session.getMmgr() instanceof NoOpMemoryMgr)) {
-                session.setMmgr(new NoOpMemoryMgr());
+            if (!(session.getMmgr() instanceof FreeOnReleaseMemoryMgr)) {
+                session.setMmgr(new FreeOnReleaseMemoryMgr());
             }
         }
     }
+
+    /**
+     * Outputs and gradients of one forward-and-backward pass, as
+     * {@code SameDiff.calculateGradientsAndOutputs} computes them, but with intermediates freed
+     * as soon as they are dead. That method switches the gradient function's array cache flag
+     * off on every call, and with the flag off a session never releases an intermediate: a
+     * {@code small} K=5 meta-gradient then held every array of the pass (about 3.5 GB) until
+     * the garbage collector ran (measured: 49 of 6,163 arrays released per pass at {@code tiny}).
+     * Here the flag stays on, so the session releases each array after its last use and the
+     * memory manager frees it.
+     *
+     * @param sd graph whose gradient function is built ({@link #ensureBuilt})
+     * @param placeholders placeholder values
+     * @param outputs forward variables to return
+     * @param gradientOf variables whose gradients to return
+     * @return the pass's results
+     */
+    public static Pass run(SameDiff sd, Map<String, INDArray> placeholders, List<String> outputs,
+                           List<String> gradientOf) {
+        SameDiff grad = sd.getFunction("grad");
+        if (grad == null) {
+            throw new IllegalStateException("the gradient function is not built");
+        }
+        List<String> names = new ArrayList<>(outputs);
+        Map<String, String> gradName = new LinkedHashMap<>();
+        for (String v : gradientOf) {
+            SDVariable g = sd.getVariable(v).getGradient();
+            if (g != null) {
+                gradName.put(v, g.name());
+                names.add(g.name());
+            }
+        }
+        grad.setEnableCache(true);
+        grad.setListeners(sd.getListeners());
+        Map<String, INDArray> all = grad.output(placeholders, names.toArray(new String[0]));
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        outputs.forEach(n -> out.put(n, all.get(n)));
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        gradName.forEach((v, g) -> grads.put(v, all.get(g)));
+        return new Pass(out, grads);
+    }
+
+    /**
+     * @param outputs forward values by variable name
+     * @param gradients gradients by the name of the variable they belong to
+     */
+    public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {}
 
     private static void build(SameDiff sd) {
         synchronized (STDOUT_LOCK) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.rule.ThetaGraph;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -48,9 +47,9 @@ public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportA
             outputs.add(GraphNames.stepSupportAccuracy(t));
             outputs.add(GraphNames.stepQueryAccuracy(t));
         }
-        OutAndGrad r = graph.sameDiff().calculateGradientsAndOutputs(inputs.placeholders(graph), outputs,
+        GradientFunction.Pass r = GradientFunction.run(graph.sameDiff(), inputs.placeholders(graph), outputs,
                 graph.thetaNames());
-        Map<String, INDArray> out = r.getOutputs();
+        Map<String, INDArray> out = r.outputs();
         int k = graph.steps();
         double[] loss = new double[k];
         double[] sAcc = new double[k];
@@ -62,7 +61,7 @@ public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportA
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : graph.thetaNames()) {
-            grads.put(name.substring(ThetaGraph.PREFIX.length()), r.getGradients().get(name));
+            grads.put(name.substring(ThetaGraph.PREFIX.length()), r.gradients().get(name));
         }
         return new MetaGradient(out.get(GraphNames.META_LOSS).getDouble(0), loss, sAcc, qAcc, grads,
                 TruncationInputs.phiAfter(graph, out));
