@@ -38,8 +38,15 @@ public final class Bench {
      * @param innerRepeats timed inner steps
      * @param gradRepeats timed steady-state meta-gradients
      * @param dtype graph floating type
+     * @param workers up to how many worker threads to measure meta-gradient throughput with
      */
-    public record Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype) {}
+    public record Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype, int workers) {
+
+        /** Settings that measure one worker only. */
+        public Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype) {
+            this(steps, innerRepeats, gradRepeats, dtype, 1);
+        }
+    }
 
     private Bench() {}
 
@@ -49,7 +56,8 @@ public final class Bench {
      * @param progress receives one line per phase (may be null)
      * @return results by key, in report order
      */
-    public static Map<String, Object> run(ExperimentConfig cfg, Settings s, java.util.function.Consumer<String> progress) {
+    public static Map<String, Object> run(ExperimentConfig cfg, Settings s, java.util.function.Consumer<String> progress)
+            throws InterruptedException {
         java.util.function.Consumer<String> log = progress == null ? x -> { } : progress;
         Map<String, Object> r = new LinkedHashMap<>();
         BaseModelConfig base = cfg.base();
@@ -153,8 +161,61 @@ public final class Bench {
         r.put("gemm_peak_gflops", peak);
         r.put("inner_step_pct_of_peak", 100 * (double) r.get("inner_step_gflops") / peak);
         r.put("meta_gradient_pct_of_peak", 100 * (double) r.get("meta_gradient_gflops") / peak);
+        // One task per graph: a task's meta-gradient costs one graph pass.
+        r.put("tasks_per_graph", 1);
+        r.put("meta_gradient_ms_per_task", gradMs);
+        r.put("peak_rss_mb_one_worker", peakRssMb());
+        for (int w = 1; w <= s.workers(); w++) {
+            log.accept(w + " worker thread" + (w == 1 ? "" : "s") + ", " + s.gradRepeats() + " meta-gradients each");
+            r.put("meta_gradients_per_minute_" + w + "_worker" + (w == 1 ? "" : "s"),
+                    throughput(cfg, base, theta, in, s, w, w == 1 ? unroll : null));
+        }
         r.put("peak_rss_mb", peakRssMb());
         return r;
+    }
+
+    /**
+     * Meta-gradients per minute (tasks per minute) with {@code workers} threads, each with a
+     * graph of its own, as meta-training runs them: the wall time of every worker making
+     * {@code gradRepeats} steady meta-gradients at once.
+     */
+    private static double throughput(ExperimentConfig cfg, BaseModelConfig base, Theta theta, TruncationInputs in,
+                                     Settings s, int workers, UnrollGraph warm) throws InterruptedException {
+        List<UnrollGraph> graphs = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            UnrollGraph g = w == 0 && warm != null ? warm : UnrollGraph.build(cfg, base, s.steps(), theta, true, s.dtype());
+            if (g != warm) {
+                org.metaunsup.unroll.MetaGradient.compute(g, in);   // builds its gradient function, first pass
+            }
+            graphs.add(g);
+        }
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (UnrollGraph g : graphs) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < s.gradRepeats(); i++) {
+                        org.metaunsup.unroll.MetaGradient.compute(g, in);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-worker");
+            t.start();
+            threads.add(t);
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        if (failure.get() != null) {
+            throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
+        }
+        return workers * s.gradRepeats() / minutes;
     }
 
     /** Median GFLOP/s of a 1024³ GEMM with the given BLAS thread count (restored after). */

@@ -36,13 +36,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "float", description = "float or double (default: ${DEFAULT-VALUE})")
     String dtype;
 
+    @Option(names = "--workers", defaultValue = "2",
+            description = "measure meta-gradients per minute with 1..N worker threads (default: ${DEFAULT-VALUE})")
+    int workers;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || innerRepeats < 1 || gradRepeats < 1) {
-            throw new org.metaunsup.BadInputException("--steps, --inner-repeats and --grad-repeats must be >= 1");
+        if (steps < 1 || innerRepeats < 1 || gradRepeats < 1 || workers < 1) {
+            throw new org.metaunsup.BadInputException("--steps, --inner-repeats, --grad-repeats and --workers must be >= 1");
         }
         DataType dt = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float", "float32" -> DataType.FLOAT;
@@ -51,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         };
         ExperimentConfig cfg = ConfigLoader.load(config);
         Nd4jSetup.init();
-        Map<String, Object> r = Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt),
+        Map<String, Object> r = Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
                 line -> System.err.println("[bench] " + line));
         for (Map.Entry<String, Object> e : r.entrySet()) {
             Object v = e.getValue();

@@ -35,11 +35,6 @@ public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportA
             throw new IllegalArgumentException("a meta-gradient needs a graph built with the objective");
         }
         GradientFunction.ensureBuilt(graph.sameDiff());
-        // Native arrays of the previous pass are freed only when the JVM collects their
-        // wrappers, and the Java heap stays too small for that to happen on its own. Unfreed,
-        // every pass lands on fresh pages: measured on small K=5, 830k page faults and 23 s per
-        // meta-gradient; collecting first lets the allocator reuse the memory: ~600 faults, 6-8 s.
-        System.gc();
         List<String> outputs = new ArrayList<>(graph.outputPhiNames());
         outputs.add(GraphNames.META_LOSS);
         for (int t = 0; t < graph.steps(); t++) {
