@@ -8,6 +8,7 @@ import org.metaunsup.bench.Bench;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.io.OutputPaths;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -54,6 +55,9 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new org.metaunsup.BadInputException("--dtype must be float or double, got " + dtype);
         };
         ExperimentConfig cfg = ConfigLoader.load(config);
+        if (json != null) {
+            OutputPaths.file(json, "--json");   // before the minutes of measuring
+        }
         Nd4jSetup.init();
         Map<String, Object> r = Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
                 line -> System.err.println("[bench] " + line));

@@ -1,5 +1,6 @@
 package org.metaunsup.cli;
 
+import org.metaunsup.BadInputException;
 import picocli.CommandLine.Command;
 
 /** {@code data}: inspect, render and picture the datasets. */
@@ -7,11 +8,11 @@ import picocli.CommandLine.Command;
         description = "Datasets: describe, render-alphabet, samples.",
         subcommands = {DescribeCommand.class, RenderAlphabetCommand.class, SamplesCommand.class})
 final class DataCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand there is nothing to do: a usage error (exit 2), as for any other. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw new BadInputException("data needs a subcommand: describe, render-alphabet or samples "
+                + "(metaunsup data --help)");
     }
 }

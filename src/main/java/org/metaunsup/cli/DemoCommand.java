@@ -19,7 +19,11 @@ import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
 import org.metaunsup.eval.InnerLoop;
+import org.metaunsup.BadInputException;
+import org.metaunsup.DivergenceException;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.io.AtomicFolder;
+import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.LineChart;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
@@ -71,6 +75,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new org.metaunsup.BadInputException("--steps, --every and --seeds must be >= 1");
         }
         ExperimentConfig cfg = ConfigLoader.load(config);
+        Path dir = out != null ? out : Path.of("runs", "demo-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
         Nd4jSetup.init();
         DataSplits data = Datasets.load(dataset);
         cfg = cfg.withInputWidth(data.train().dim());
@@ -90,8 +97,6 @@ final class DemoCommand implements Callable<Integer> {
             theta = ThetaFiles.read(ruleDir, cfg.rule(), DataType.FLOAT);
             ruleName = "rule " + ruleDir;
         }
-        Path dir = out != null ? out : Path.of("runs", "demo-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Map<String, Object> seedInfo = new LinkedHashMap<>();
         seedInfo.put("run", seed);
         seedInfo.put("tasks", "task-<i> streams of the run seed, i < " + seeds);
@@ -100,8 +105,32 @@ final class DemoCommand implements Callable<Integer> {
         extra.put("rule", ruleDir == null ? "random" : ruleDir.toString());
         extra.put("base", cfg.base().describe());
         extra.put("inner_steps", steps);
-        RunFolder run = RunFolder.create(dir, "demo", cfg, seedInfo, extra);
 
+        // The run folder is written beside its target and renamed into place: complete, or
+        // (after a divergence or a failure of the program) marked unfinished in its manifest;
+        // after bad input nothing is left.
+        try (AtomicFolder folder = AtomicFolder.begin(dir, "--out", RunFolder.MANIFEST)) {
+            RunFolder run = RunFolder.create(folder.dir(), "demo", cfg, seedInfo, extra);
+            try {
+                curves(cfg, data, theta, ruleName, run.dir());
+                run.finish(RunFolder.Status.FINISHED, null);
+            } catch (BadInputException e) {
+                throw e;
+            } catch (DivergenceException e) {
+                keepUnfinished(run, folder, RunFolder.Status.DIVERGED, e);
+                throw e.withNote("run folder " + dir + " records it (finished: false)");
+            } catch (RuntimeException | Error e) {
+                keepUnfinished(run, folder, RunFolder.Status.FAILED, e);
+                throw e;
+            }
+            folder.commit();
+        }
+        System.out.println(dir.toAbsolutePath());
+        return 0;
+    }
+
+    private void curves(ExperimentConfig cfg, DataSplits data, Theta theta, String ruleName, Path dir)
+            throws Exception {
         TaskSampler sampler = new TaskSampler(data.train(), TaskConfig.forObjective(cfg.objective()));
         InnerLoop withRule = new InnerLoop(cfg, cfg.base(), theta, DataType.FLOAT);
         InnerLoop random = new InnerLoop(cfg, cfg.base(), null, DataType.FLOAT);
@@ -111,15 +140,58 @@ final class DemoCommand implements Callable<Integer> {
             Task task = sampler.sample(Seeds.derive(seed, "task-" + i));
             long phiSeed = Seeds.derive(seed, "phi-" + i);
             final int k = i;
+            String what = "the base model of task " + (i + 1) + " under the " + ruleName;
             System.err.printf(Locale.ROOT, "task %d/%d: %d inner steps of the %s%n", i + 1, seeds, steps, ruleName);
-            ruleCurves.add(withRule.run(task, phiSeed, steps, every, p -> System.err.printf(Locale.ROOT,
-                    "  task %d step %4d  meta-loss %.4f  10-shot accuracy %.3f%n", k + 1, p.step(), p.metaLoss(),
-                    p.queryAccuracy())));
+            int[] lastGood = {0};
+            try {
+                ruleCurves.add(withRule.run(task, phiSeed, steps, every, p -> {
+                    if (!Double.isFinite(p.metaLoss())) {
+                        throw new DivergenceException(what, p.step(), "meta-loss " + p.metaLoss()
+                                + ", last finite at step " + lastGood[0], null);
+                    }
+                    lastGood[0] = p.step();
+                    System.err.printf(Locale.ROOT, "  task %d step %4d  meta-loss %.4f  10-shot accuracy %.3f%n",
+                            k + 1, p.step(), p.metaLoss(), p.queryAccuracy());
+                }));
+            } catch (DivergenceException | BadInputException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (Failures.find(e, OutOfMemoryError.class) == null && isNumerical(e)) {
+                    // Noticed at the first evaluation after the last good one (the solve runs there).
+                    throw new DivergenceException(what, Math.min(lastGood[0] + every, steps), "meta-loss last finite "
+                            + "at step " + lastGood[0] + "; " + Failures.oneLine(String.valueOf(rootOf(e).getMessage())),
+                            e);
+                }
+                throw e;
+            }
             randomCurves.add(random.run(task, phiSeed, steps, every, null));
         }
-        writeResults(run.dir(), ruleName, ruleCurves, randomCurves);
-        System.out.println(run.dir().toAbsolutePath());
-        return 0;
+        writeResults(dir, ruleName, ruleCurves, randomCurves);
+    }
+
+    /** The ridge solve is where absurd features show first: a singular or non-finite system. */
+    private static boolean isNumerical(Throwable e) {
+        String m = String.valueOf(rootOf(e).getMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("singular") || m.contains("nan") || m.contains("infinit") || m.contains("not finite")
+                || m.contains("became");
+    }
+
+    private static Throwable rootOf(Throwable e) {
+        Throwable r = e;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r;
+    }
+
+    /** Records how the run ended and keeps the folder; a failure to do so does not hide the cause. */
+    private static void keepUnfinished(RunFolder run, AtomicFolder folder, RunFolder.Status status, Throwable cause) {
+        try {
+            run.finish(status, Failures.oneLine(String.valueOf(cause.getMessage())));
+            folder.commit();
+        } catch (RuntimeException | java.io.IOException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private void writeResults(Path dir, String ruleName, List<List<InnerLoop.Point>> rule,

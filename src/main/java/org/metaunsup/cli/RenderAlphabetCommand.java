@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 import org.metaunsup.BadInputException;
 import org.metaunsup.data.alphabet.AlphabetConfig;
 import org.metaunsup.data.alphabet.AlphabetGenerator;
+import org.metaunsup.io.AtomicFolder;
+import org.metaunsup.io.IoMessages;
+import org.metaunsup.io.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,7 +69,13 @@ final class RenderAlphabetCommand implements Callable<Integer> {
             if (!Files.isRegularFile(packages)) {
                 throw new BadInputException(packages + ": packages file not found");
             }
-            for (String line : Files.readAllLines(packages)) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(packages);
+            } catch (IOException e) {
+                throw new BadInputException("cannot read packages file " + packages + ": " + IoMessages.reason(e));
+            }
+            for (String line : lines) {
                 String[] t = line.replaceFirst("#.*", "").trim().split("\\s+");
                 if (!t[0].isEmpty()) {
                     pkgs.add(t[0]);
@@ -76,14 +85,24 @@ final class RenderAlphabetCommand implements Callable<Integer> {
                 }
             }
         }
+        if (variants < 1 || minLatin < 0 || minScript < 0 || testPercent < 0 || testPercent > 100) {
+            throw new BadInputException("--hershey-variants must be >= 1, the scores >= 0 and --test-percent in 0..100");
+        }
+        // A dataset folder is replaced as a whole once complete (it holds MD5SUMS); its
+        // hand-written README is carried over.
+        OutputPaths.folder(out, "--out", "MD5SUMS");
         List<Path> dirs = fontDirs == null ? AlphabetConfig.DEFAULT_FONT_DIRS : new ArrayList<>(fontDirs);
         AlphabetConfig cfg = new AlphabetConfig(dirs, Files.isDirectory(hersheyDir) ? hersheyDir : null,
                 pkgs, scripts, variants, minLatin, minScript, testPercent);
         PrintWriter w = spec.commandLine().getOut();
-        AlphabetGenerator.Result r = new AlphabetGenerator(cfg, line -> {
-            w.println(line);
-            w.flush();
-        }).generate(out);
+        AlphabetGenerator.Result r;
+        try (AtomicFolder folder = AtomicFolder.begin(out, "--out", "MD5SUMS").keeping("README.md")) {
+            r = new AlphabetGenerator(cfg, line -> {
+                w.println(line);
+                w.flush();
+            }).generate(folder.dir());
+            folder.commit();
+        }
         w.println("faces per package:");
         r.facesPerPackage().forEach((k, v) -> w.println("  " + k + " " + v));
         w.println("wrote " + out);

@@ -1,9 +1,7 @@
 package org.metaunsup.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -14,6 +12,8 @@ import org.metaunsup.data.SamplePicture;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
+import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.io.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,6 +36,7 @@ final class SamplesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path abs = OutputPaths.file(out, "--out");   // before the work
         System.setProperty("java.awt.headless", "true");
         SplittableRandom rng = new SplittableRandom(seed);
         DataSplits alphabet = Datasets.load("alphabet");
@@ -57,11 +58,8 @@ final class SamplesCommand implements Callable<Integer> {
         pic.add("stacked-mnist/train (digits as R, G, B channels)", new TaskSampler(stacked.train(),
                 TaskConfig.defaults().withShape(26, 1, 1).withPermute(false)).sample(rng.nextLong())
                 .support(), 3, 28);
-        Path abs = out.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        ImageIO.write(pic.render(), "png", tmp.toFile());
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        java.awt.image.BufferedImage img = pic.render();
+        AtomicFiles.write(abs, o -> ImageIO.write(img, "png", o));
         spec.commandLine().getOut().println("wrote " + out);
         return 0;
     }

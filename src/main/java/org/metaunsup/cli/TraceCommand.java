@@ -1,5 +1,6 @@
 package org.metaunsup.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.io.OutputPaths;
 import org.metaunsup.io.TraceFiles;
 import org.metaunsup.unroll.Trace;
 import org.metaunsup.util.Nd4jSetup;
@@ -46,12 +48,16 @@ final class TraceCommand implements Callable<Integer> {
         if ((out == null) == (verify == null)) {
             throw new BadInputException("trace needs exactly one of --out DIR or --verify DIR");
         }
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new BadInputException("--tolerance must be a finite number >= 0, got " + tolerance);
+        }
         Nd4jSetup.init();
         return out != null ? write() : verify();
     }
 
     private int write() throws Exception {
         ExperimentConfig cfg = ConfigLoader.load(config == null ? "tiny" : config);
+        OutputPaths.folder(out, "--out", TraceFiles.INDEX);   // before the seconds of computing
         List<TraceFiles.Entry> entries = Trace.generate(cfg, seed);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("config", cfg.name());
@@ -67,14 +73,28 @@ final class TraceCommand implements Callable<Integer> {
     }
 
     private int verify() {
+        if (!Files.isDirectory(verify)) {
+            throw new BadInputException("--verify " + verify + ": " + (Files.exists(verify)
+                    ? "is a file; a trace folder is needed" : "no such folder"));
+        }
         JsonNode index = TraceFiles.index(verify);
+        Path indexFile = verify.resolve(TraceFiles.INDEX);
         String cfgName = config != null ? config : index.path("config").asText("tiny");
+        if (index.has("dtype") && !index.get("dtype").asText().equals("float64")) {
+            throw new BadInputException(indexFile + ": dtype " + index.get("dtype") + ", traces are float64");
+        }
         ExperimentConfig cfg = ConfigLoader.load(cfgName);
         BaseModelConfig base = cfg.base();
         if (index.has("widths")) {
             JsonNode w = index.get("widths");
+            if (!w.isArray() || w.size() < 2) {
+                throw new BadInputException(indexFile + ": \"widths\" must list at least an input and a top width");
+            }
             int[] widths = new int[w.size()];
             for (int i = 0; i < widths.length; i++) {
+                if (!w.get(i).isIntegralNumber() || w.get(i).asLong() < 1 || w.get(i).asLong() > 1_000_000) {
+                    throw new BadInputException(indexFile + ": \"widths\" " + w + " must be positive integers");
+                }
                 widths[i] = w.get(i).asInt();
             }
             base = new BaseModelConfig(widths, cfg.base().activation() == null ? Activation.RELU

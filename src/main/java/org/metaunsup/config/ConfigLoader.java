@@ -50,7 +50,7 @@ public final class ConfigLoader {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             own = read(r, p.toString());
         } catch (IOException e) {
-            throw new BadInputException("cannot read config " + p + ": " + e.getMessage());
+            throw new BadInputException("cannot read config " + p + ": " + org.metaunsup.io.IoMessages.reason(e));
         }
         Map<String, String> merged = new LinkedHashMap<>();
         String parent = own.remove("extends");

@@ -1,14 +1,12 @@
 package org.metaunsup.data;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
+import org.metaunsup.io.AtomicFiles;
 
 /**
- * Writes unsigned-byte IDX files, gzip-compressed, atomically (temp file + rename).
+ * Writes unsigned-byte IDX files, gzip-compressed, atomically ({@link AtomicFiles}).
  * Output is deterministic: the JDK's gzip header carries no name and a zero timestamp.
  */
 public final class IdxWriter {
@@ -49,11 +47,11 @@ public final class IdxWriter {
      * @throws IOException on write failure
      */
     public static void writeGzip(Path file, byte[] idx) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            o.write(idx);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, out -> {
+            GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16);
+            gz.write(idx);
+            gz.finish();
+        });
     }
 
     /**
@@ -64,8 +62,6 @@ public final class IdxWriter {
      * @throws IOException on write failure
      */
     public static void writeText(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, text);
     }
 }

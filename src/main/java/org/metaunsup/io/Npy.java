@@ -36,6 +36,14 @@ public final class Npy {
      * @throws IOException on write failure
      */
     public static void writeDouble(Path file, INDArray array) throws IOException {
+        AtomicFiles.write(file, encodeDouble(array));
+    }
+
+    /**
+     * @param array any numeric array
+     * @return the bytes of its float64 {@code .npy} file
+     */
+    public static byte[] encodeDouble(INDArray array) {
         long[] shape = array.shape();
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
@@ -53,7 +61,7 @@ public final class Npy {
         for (double d : data) {
             buf.putDouble(d);
         }
-        AtomicFiles.write(file, buf.array());
+        return buf.array();
     }
 
     /**
@@ -68,7 +76,7 @@ public final class Npy {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new BadInputException("cannot read " + file + ": " + e.getMessage());
+            throw new BadInputException("cannot read " + file + ": " + IoMessages.reason(e));
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (byte m : MAGIC) {
@@ -76,10 +84,16 @@ public final class Npy {
                 throw new BadInputException(file + ": not a .npy file (bad magic)");
             }
         }
+        if (buf.remaining() < 2) {
+            throw new BadInputException(file + ": truncated .npy header");
+        }
         int major = buf.get();
         buf.get();
+        if (buf.remaining() < 3 || (major != 1 && buf.remaining() < 5)) {
+            throw new BadInputException(file + ": truncated .npy header");
+        }
         int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
-        if (headerLen > buf.remaining()) {
+        if (headerLen < 0 || headerLen > buf.remaining()) {
             throw new BadInputException(file + ": truncated .npy header");
         }
         byte[] hb = new byte[headerLen];
@@ -96,17 +110,27 @@ public final class Npy {
             throw new BadInputException(file + ": big-endian .npy files are not supported");
         }
         List<Long> shape = new ArrayList<>();
+        long count = 1;
         for (String part : s.group(1).split(",")) {
             if (!part.isBlank()) {
-                shape.add(Long.parseLong(part.trim()));
+                long v;
+                try {
+                    v = Long.parseLong(part.trim());
+                } catch (NumberFormatException e) {
+                    throw new BadInputException(file + ": bad shape in .npy header: (" + s.group(1) + ")");
+                }
+                if (v < 0 || (v > 0 && count > Integer.MAX_VALUE / v)) {
+                    throw new BadInputException(file + ": shape (" + s.group(1) + ") is negative or too large");
+                }
+                shape.add(v);
+                count *= v;
             }
-        }
-        long count = 1;
-        for (long v : shape) {
-            count *= v;
         }
         char kind = d.group(2).charAt(0);
         int size = Integer.parseInt(d.group(3));
+        if (!java.util.Set.of("f8", "f4", "i8", "i4", "u1").contains(kind + Integer.toString(size))) {
+            throw new BadInputException(file + ": unsupported dtype " + d.group(0) + " (float64 expected)");
+        }
         if (buf.remaining() != count * size) {
             throw new BadInputException(file + ": expected " + count * size + " data bytes, found " + buf.remaining());
         }

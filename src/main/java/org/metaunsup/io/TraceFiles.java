@@ -36,23 +36,34 @@ public final class TraceFiles {
         return name.replace("/", "__") + ".npy";
     }
 
+    /** The file every trace (and θ) folder holds; a folder with it is complete. */
+    public static final String INDEX = "index.json";
+
     /**
-     * Writes a trace into a new or existing folder; every file is written atomically and the
-     * index last, so a folder with an index is complete.
+     * Writes a trace as a whole ({@link AtomicFolder}): into a fresh folder beside the target,
+     * renamed into place when complete, so a folder with an index is complete. An existing
+     * target is replaced only if it is empty or a trace folder itself.
      *
      * @param dir target folder
      * @param entries tensors in order
      * @param metadata extra top-level fields of index.json (config, seed, dtype, K, …)
-     * @throws IOException on write failure
+     * @throws IOException on write failure (an {@link org.metaunsup.OutputException})
      */
     public static void write(Path dir, List<Entry> entries, Map<String, Object> metadata) throws IOException {
-        Files.createDirectories(dir);
+        try (AtomicFolder out = AtomicFolder.begin(dir, "output folder", INDEX)) {
+            writeInto(out.dir(), entries, metadata);
+            out.commit();
+        }
+    }
+
+    private static void writeInto(Path dir, List<Entry> entries, Map<String, Object> metadata) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ArrayNode files = root.putArray("files");
         for (Entry e : entries) {
             String file = fileName(e.name());
-            Npy.writeDouble(dir.resolve(file), e.value());
+            // A fresh folder nobody else sees: plain writes, synced by the commit.
+            Files.write(dir.resolve(file), Npy.encodeDouble(e.value()));
             ObjectNode f = files.addObject();
             f.put("name", e.name());
             f.put("file", file);
@@ -65,7 +76,7 @@ public final class TraceFiles {
         for (Map.Entry<String, Object> m : metadata.entrySet()) {
             root.set(m.getKey(), json.valueToTree(m.getValue()));
         }
-        AtomicFiles.writeString(dir.resolve("index.json"), json.writeValueAsString(root) + "\n");
+        Files.writeString(dir.resolve(INDEX), json.writeValueAsString(root) + "\n");
     }
 
     /**
@@ -76,15 +87,35 @@ public final class TraceFiles {
      */
     public static Map<String, INDArray> read(Path dir) {
         JsonNode root = index(dir);
+        Path index = dir.resolve(INDEX);
         Map<String, INDArray> out = new LinkedHashMap<>();
+        int i = 0;
         for (JsonNode f : root.get("files")) {
+            String at = index + ": files[" + i++ + "]";
+            if (!f.path("name").isTextual() || !f.path("file").isTextual() || !f.path("shape").isArray()) {
+                throw new BadInputException(at + " needs a text \"name\", a text \"file\" and a \"shape\" list");
+            }
             String name = f.get("name").asText();
-            INDArray a = Npy.read(dir.resolve(f.get("file").asText()), DataType.DOUBLE);
+            String fileName = f.get("file").asText();
+            Path base = dir.toAbsolutePath().normalize();
+            Path file = base.resolve(fileName).normalize();
+            if (fileName.isEmpty() || !base.equals(file.getParent())) {
+                throw new BadInputException(at + ": file '" + fileName + "' is not a file name inside the trace folder");
+            }
+            if (out.containsKey(name)) {
+                throw new BadInputException(at + ": tensor " + name + " listed twice");
+            }
             List<Long> shape = new ArrayList<>();
-            f.get("shape").forEach(s -> shape.add(s.asLong()));
+            for (JsonNode s : f.get("shape")) {
+                if (!s.canConvertToLong() || !s.isIntegralNumber() || s.asLong() < 0) {
+                    throw new BadInputException(at + ": shape " + f.get("shape") + " is not a list of sizes >= 0");
+                }
+                shape.add(s.asLong());
+            }
+            INDArray a = Npy.read(file, DataType.DOUBLE);
             long[] want = shape.stream().mapToLong(Long::longValue).toArray();
             if (!java.util.Arrays.equals(a.shape(), want)) {
-                throw new BadInputException(dir.resolve(f.get("file").asText()) + ": shape "
+                throw new BadInputException(file + ": shape "
                         + java.util.Arrays.toString(a.shape()) + " but index.json says " + shape);
             }
             out.put(name, a);

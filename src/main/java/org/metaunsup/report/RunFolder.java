@@ -15,14 +15,37 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
 
 /**
  * A run folder: every result sits next to its resolved config ({@code config.properties}) and a
- * manifest ({@code manifest.json}: version, commit, seeds, backend, threads, start time).
+ * manifest ({@code manifest.json}: version, commit, seeds, backend, threads, start time, and
+ * whether the run finished). The manifest says {@code "finished": false, "status": "running"}
+ * until {@link #finish} records how the run ended.
  */
 public final class RunFolder {
 
-    private final Path dir;
+    /** The manifest's file name; every run folder holds it. */
+    public static final String MANIFEST = "manifest.json";
 
-    private RunFolder(Path dir) {
+    /** How a run ended, as recorded in the manifest's {@code status}. */
+    public enum Status {
+        /** Still running, or the process died before it could say. */
+        RUNNING,
+        /** Completed; every result is there. */
+        FINISHED,
+        /** Stopped because a value diverged (see the manifest's {@code error}). */
+        DIVERGED,
+        /** Stopped by an error (see the manifest's {@code error}). */
+        FAILED;
+
+        String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, Object> manifest;
+
+    private RunFolder(Path dir, Map<String, Object> manifest) {
         this.dir = dir;
+        this.manifest = manifest;
     }
 
     /**
@@ -52,10 +75,34 @@ public final class RunFolder {
         m.put("threads", ThreadSettings.describe());
         m.put("java", System.getProperty("java.version"));
         m.put("started", Instant.now().toString());
+        m.put("finished", false);
+        m.put("status", Status.RUNNING.json());
         m.putAll(extra);
-        AtomicFiles.writeString(dir.resolve("manifest.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
-        return new RunFolder(dir);
+        RunFolder run = new RunFolder(dir, m);
+        run.writeManifest();
+        return run;
+    }
+
+    /**
+     * Records in the manifest how the run ended.
+     *
+     * @param status how it ended ({@code finished} is true only for {@link Status#FINISHED})
+     * @param error one line saying what went wrong, or null
+     * @throws IOException on write failure
+     */
+    public void finish(Status status, String error) throws IOException {
+        manifest.put("finished", status == Status.FINISHED);
+        manifest.put("status", status.json());
+        manifest.put("ended", Instant.now().toString());
+        if (error != null) {
+            manifest.put("error", error);
+        }
+        writeManifest();
+    }
+
+    private void writeManifest() throws IOException {
+        AtomicFiles.writeString(dir.resolve(MANIFEST),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest) + "\n");
     }
 
     /** @return the folder */

@@ -131,8 +131,70 @@ public final class Trace {
      */
     public static List<TraceFiles.Entry> replay(ExperimentConfig cfg, BaseModelConfig base,
                                                 Map<String, INDArray> trace) {
+        checkInputs(cfg, base, trace);
         return compute(cfg, base, thetaOf(new ThetaSpec(cfg.rule(), base.topWidth()), trace),
                 inputsOf(trace, base.depth(), K, cfg.objective().classes()));
+    }
+
+    /**
+     * Checks a trace's θ, φ and inputs against the shapes the graph for this config and base
+     * model takes, and that they are finite (labels in range, the permutation a permutation),
+     * before anything is computed: another implementation's trace fails with one line naming
+     * the tensor, not inside a native op.
+     *
+     * @param cfg config (rule widths, inner batch, objective sizes)
+     * @param base base model shape
+     * @param trace the trace's tensors by name
+     * @throws org.metaunsup.BadInputException naming the first bad tensor
+     */
+    public static void checkInputs(ExperimentConfig cfg, BaseModelConfig base, Map<String, INDArray> trace) {
+        for (ThetaSpec.Tensor t : new ThetaSpec(cfg.rule(), base.topWidth()).tensors()) {
+            check(trace, ThetaGraph.PREFIX + t.name(), t.shape());
+        }
+        for (int l = 1; l <= base.depth(); l++) {
+            long[] w = {base.width(l - 1), base.width(l)};
+            check(trace, GraphNames.phiW(l), w);
+            check(trace, GraphNames.phiV(l), w);
+            check(trace, GraphNames.phiB(l), new long[] {base.width(l)});
+        }
+        int d = base.inputWidth();
+        for (int t = 0; t < K; t++) {
+            check(trace, "input/x" + t, new long[] {cfg.innerBatch(), d});
+        }
+        int[] perm = ints(check(trace, "input/perm", new long[] {d}));
+        boolean[] seen = new boolean[d];
+        for (int p : perm) {
+            if (p < 0 || p >= d || seen[p]) {
+                throw new org.metaunsup.BadInputException("trace tensor input/perm is not a permutation of 0.."
+                        + (d - 1));
+            }
+            seen[p] = true;
+        }
+        int c = cfg.objective().classes();
+        for (String part : new String[] {"support", "query"}) {
+            long rows = part.equals("support") ? cfg.objective().supportSize() : cfg.objective().querySize();
+            check(trace, "input/" + part + "_x", new long[] {rows, d});
+            INDArray y = check(trace, "input/" + part + "_y", new long[] {rows});
+            for (double v : y.castTo(DataType.DOUBLE).data().asDouble()) {
+                if (v != Math.rint(v) || v < 0 || v >= c) {
+                    throw new org.metaunsup.BadInputException("trace tensor input/" + part + "_y holds " + v
+                            + ", not a class index in 0.." + (c - 1));
+                }
+            }
+        }
+    }
+
+    private static INDArray check(Map<String, INDArray> trace, String name, long[] shape) {
+        INDArray a = require(trace, name);
+        if (!java.util.Arrays.equals(a.shape(), shape)) {
+            throw new org.metaunsup.BadInputException("trace tensor " + name + " has shape "
+                    + java.util.Arrays.toString(a.shape()) + ", the config and base model need "
+                    + java.util.Arrays.toString(shape));
+        }
+        if (a.isNaN().any() || a.isInfinite().any()) {
+            throw new org.metaunsup.BadInputException("trace tensor " + name + " holds NaN or infinite values");
+        }
+        return a;
     }
 
     /**
