@@ -39,7 +39,8 @@ class CoreCommandsTest {
                 "--grad-repeats", "1", "--json", json.toString()));
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         for (String key : List.of("gemm_peak_gflops_all_cores", "inner_step_ms", "meta_gradient_ms",
-                "inner_ops", "gradient_ops", "peak_rss_mb", "meta_gradient_gflops")) {
+                "inner_ops", "gradient_ops", "peak_rss_mb", "meta_gradient_gflops", "meta_gradient_ms_per_task",
+                "meta_gradients_per_minute_1_worker", "meta_gradients_per_minute_2_workers")) {
             assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
         }
         assertTrue(r.get("gradient_ops").asInt() > r.get("unroll_forward_ops").asInt());
