@@ -10,6 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 
 /**
@@ -52,10 +53,11 @@ public final class GradientFunction {
         // SameDiff re-creates sessions (it clears them when a gradient function is added), so
         // the choice is made where every session is born.
         SameDiff.bindInferenceFactory(sd -> {
-            InferenceSession session = new InferenceSession(sd);
-            if (isEager(sd)) {
-                session.setMmgr(new FreeOnReleaseMemoryMgr());
+            if (!isEager(sd)) {
+                return new InferenceSession(sd);
             }
+            InferenceSession session = new CachedSubgraphSession(sd);
+            session.setMmgr(new FreeOnReleaseMemoryMgr());
             return session;
         });
     }
@@ -108,23 +110,52 @@ public final class GradientFunction {
         if (grad == null) {
             throw new IllegalStateException("the gradient function is not built");
         }
-        List<String> names = new ArrayList<>(outputs);
-        Map<String, String> gradName = new LinkedHashMap<>();
+        List<String> withGradient = new ArrayList<>();
         for (String v : gradientOf) {
-            SDVariable g = sd.getVariable(v).getGradient();
-            if (g != null) {
-                gradName.put(v, g.name());
-                names.add(g.name());
+            if (sd.getVariable(v).getGradient() != null) {
+                withGradient.add(v);
             }
         }
+        String flat = flatGradient(sd, grad, withGradient);
+        List<String> names = new ArrayList<>(outputs);
+        names.add(flat);
         grad.setEnableCache(true);
         grad.setListeners(sd.getListeners());
         Map<String, INDArray> all = grad.output(placeholders, names.toArray(new String[0]));
         Map<String, INDArray> out = new LinkedHashMap<>();
         outputs.forEach(n -> out.put(n, all.get(n)));
+        // Views of the one flat array, in the order asked for.
+        INDArray flatValues = all.get(flat);
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        gradName.forEach((v, g) -> grads.put(v, all.get(g)));
+        long offset = 0;
+        for (String v : withGradient) {
+            long[] shape = sd.getVariable(v).getArr().shape();
+            long n = sd.getVariable(v).getArr().length();
+            grads.put(v, flatValues.get(NDArrayIndex.interval(offset, offset + n)).reshape(shape));
+            offset += n;
+        }
         return new Pass(out, grads);
+    }
+
+    /**
+     * Adds to the gradient function, once per list of variables, one output that holds their
+     * gradients end to end. SameDiff checks each requested output against a map of all variables
+     * that it rebuilds per name (AbstractSession.output): asking for one flat array instead of 72
+     * gradients saves ~0.3 s per {@code small} K=5 meta-gradient, and the learner wants one array.
+     */
+    private static String flatGradient(SameDiff sd, SameDiff grad, List<String> variables) {
+        String name = "metaunsup_flat_gradient_" + Integer.toHexString(variables.hashCode());
+        synchronized (grad) {
+            if (!grad.hasVariable(name)) {
+                SDVariable[] parts = new SDVariable[variables.size()];
+                for (int i = 0; i < parts.length; i++) {
+                    SDVariable g = grad.getVariable(sd.getVariable(variables.get(i)).getGradient().name());
+                    parts[i] = grad.reshape(g, sd.getVariable(variables.get(i)).getArr().length());
+                }
+                grad.identity(name, parts.length == 1 ? parts[0] : grad.concat(0, parts));
+            }
+        }
+        return name;
     }
 
     /**

@@ -1,0 +1,45 @@
+package org.metaunsup.unroll;
+
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+
+/**
+ * An inference session that works out which part of the graph a request needs once, not on
+ * every call. SameDiff M2.1 walks the whole graph for every {@code output} call, running a regular
+ * expression on every variable name on the way (VariableUtils.stripVarSuffix); for a K=5 gradient
+ * function of ~20k ops that is ~0.5 s of each meta-gradient (JFR, docs/BENCHMARKS.md). A
+ * truncation graph is asked for the same outputs every time, so the walk's result is kept and
+ * reused while the request and the graph's op count stay the same.
+ */
+final class CachedSubgraphSession extends InferenceSession {
+
+    private Set<String> cachedRequest;
+    private int cachedOpCount = -1;
+    private Set<String> cachedSubgraph;
+    private Set<String> cachedSubgraphOps;
+    private Set<String> cachedZeroInputOps;
+
+    CachedSubgraphSession(SameDiff sd) {
+        super(sd);
+    }
+
+    @Override
+    protected void initSubgraph(Set<String> variables) {
+        int ops = sameDiff.getOps().size();
+        if (variables.equals(cachedRequest) && ops == cachedOpCount) {
+            subgraph.addAll(cachedSubgraph);
+            subgraphOps.addAll(cachedSubgraphOps);
+            zeroInputOpsInSubgraph.addAll(cachedZeroInputOps);
+            return;
+        }
+        super.initSubgraph(variables);
+        cachedRequest = new HashSet<>(variables);
+        cachedOpCount = ops;
+        cachedSubgraph = new LinkedHashSet<>(subgraph);
+        cachedSubgraphOps = new LinkedHashSet<>(subgraphOps);
+        cachedZeroInputOps = new HashSet<>(zeroInputOpsInSubgraph);
+    }
+}
