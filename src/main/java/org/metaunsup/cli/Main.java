@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             TraceCommand.class,
             BenchCommand.class,
             EvaluateCommand.class,
+            ReportCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
