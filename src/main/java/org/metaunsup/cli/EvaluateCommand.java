@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.BadInputException;
@@ -168,7 +169,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Progress(long total) {
             bar = System.console() != null && total > 0
                     ? new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(total)
-                            .setUpdateIntervalMillis(500).build()
+                            .setUpdateIntervalMillis(500)
+                            // A fixed width: asking for the terminal's width makes the library open a
+                            // JLine terminal, which resets SIGINT to its default and so kills the JVM
+                            // on Ctrl-C without running the hook that writes partial results.
+                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build()
                     : null;
         }
 

@@ -88,6 +88,9 @@ public final class CurveChart {
      */
     public byte[] png(int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        // ImageIO's disk cache registers a shutdown hook per stream, which throws while the JVM
+        // shuts down, exactly when an interrupted run writes its figure; memory is enough here.
+        javax.imageio.ImageIO.setUseCache(false);
         NumberAxis steps = new NumberAxis(xLabel);
         steps.setAutoRangeIncludesZero(true);
         steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits());

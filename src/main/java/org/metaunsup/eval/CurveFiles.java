@@ -80,11 +80,6 @@ public final class CurveFiles {
     public static void write(Path dir, CurveTable table, String title, String protocol, boolean complete)
             throws IOException {
         table.write(dir);
-        CurveChart chart = new CurveChart(title, "training steps (inner steps for the rule)");
-        chart.panel(CurvePoint.Metric.RIDGE_ACCURACY.title(), table.series(CurvePoint.Metric.RIDGE_ACCURACY));
-        chart.panel(CurvePoint.Metric.LOGISTIC_ACCURACY.title(), table.series(CurvePoint.Metric.LOGISTIC_ACCURACY));
-        chart.panel(CurvePoint.Metric.META_LOSS.title(), table.series(CurvePoint.Metric.META_LOSS));
-        chart.writePng(dir.resolve("curves.png"), 900, 1050);
         String summary = summaryCsv(table);
         AtomicFiles.writeString(dir.resolve("summary.csv"), summary);
         StringBuilder txt = new StringBuilder(title).append('\n');
@@ -120,5 +115,11 @@ public final class CurveFiles {
         index.put("texts", List.of("summary.txt"));
         AtomicFiles.writeString(dir.resolve("figures.json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+        // The figure last: the numbers are on disk even if drawing fails.
+        CurveChart chart = new CurveChart(title, "training steps (inner steps for the rule)");
+        chart.panel(CurvePoint.Metric.RIDGE_ACCURACY.title(), table.series(CurvePoint.Metric.RIDGE_ACCURACY));
+        chart.panel(CurvePoint.Metric.LOGISTIC_ACCURACY.title(), table.series(CurvePoint.Metric.LOGISTIC_ACCURACY));
+        chart.panel(CurvePoint.Metric.META_LOSS.title(), table.series(CurvePoint.Metric.META_LOSS));
+        chart.writePng(dir.resolve("curves.png"), 900, 1050);
     }
 }
