@@ -1,6 +1,5 @@
 package org.metaunsup.cli;
 
-import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -18,13 +17,14 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
+import org.metaunsup.eval.CurveChart;
 import org.metaunsup.eval.InnerLoop;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
+import org.metaunsup.eval.MeanSe;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
-import org.metaunsup.report.LineChart;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaFiles;
@@ -198,50 +198,48 @@ final class DemoCommand implements Callable<Integer> {
                               List<List<InnerLoop.Point>> random) throws Exception {
         int n = rule.get(0).size();
         double[] x = new double[n];
-        double[][] rAcc = stats(rule, true);
-        double[][] zAcc = stats(random, true);
-        double[][] rLoss = stats(rule, false);
-        double[][] zLoss = stats(random, false);
-        StringBuilder csv = new StringBuilder("step,rule_accuracy_mean,rule_accuracy_std,random_accuracy_mean,"
-                + "random_accuracy_std,rule_meta_loss_mean,random_meta_loss_mean\n");
+        MeanSe[] rAcc = stats(rule, true);
+        MeanSe[] zAcc = stats(random, true);
+        MeanSe[] rLoss = stats(rule, false);
+        MeanSe[] zLoss = stats(random, false);
+        StringBuilder csv = new StringBuilder("step,rule_accuracy_mean,rule_accuracy_se,random_accuracy_mean,"
+                + "random_accuracy_se,rule_meta_loss_mean,random_meta_loss_mean\n");
         for (int i = 0; i < n; i++) {
             x[i] = rule.get(0).get(i).step();
-            csv.append(String.format(Locale.ROOT, "%d,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f%n", (int) x[i], rAcc[0][i],
-                    rAcc[1][i], zAcc[0][i], zAcc[1][i], rLoss[0][i], zLoss[0][i]));
+            csv.append(String.format(Locale.ROOT, "%d,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f%n", (int) x[i], rAcc[i].mean(),
+                    rAcc[i].se(), zAcc[i].mean(), zAcc[i].se(), rLoss[i].mean(), zLoss[i].mean()));
         }
         AtomicFiles.writeString(dir.resolve("curve.csv"), csv.toString());
-        new LineChart("10-shot ridge accuracy on MNIST 14x14 (" + seeds + " seeds, mean ± std)",
-                "inner steps", "query accuracy")
-                .add(new LineChart.Series(ruleName.startsWith("untrained") ? "untrained rule" : "learned rule", x,
-                        rAcc[0], rAcc[1], new Color(200, 60, 40)))
-                .add(new LineChart.Series("random features", x, zAcc[0], zAcc[1], new Color(60, 90, 200)))
-                .writePng(dir.resolve("curve.png"));
+        String ruleLabel = ruleName.startsWith("untrained") ? "untrained rule" : "learned rule";
+        new CurveChart("10-shot ridge accuracy on MNIST 14x14 (" + seeds + " seeds, mean ± se)", "inner steps")
+                .panel("query accuracy", List.of(
+                        series("rule", ruleLabel, x, rAcc), series("none", "random features", x, zAcc)))
+                .writePng(dir.resolve("curve.png"), 760, 460);
         String summary = String.format(Locale.ROOT,
                 "demo: %s on %s, %d inner steps, %d seeds%n"
-                        + "10-shot query accuracy after %d steps: %.3f ± %.3f (random features: %.3f ± %.3f)%n"
+                        + "10-shot query accuracy after %d steps: %.3f ± %.3f (random features: %.3f ± %.3f; "
+                        + "mean ± standard error)%n"
                         + "meta-loss after %d steps: %.4f (random features: %.4f)%n"
                         + "files: curve.csv, curve.png, config.properties, manifest.json%n",
-                ruleName, dataset, steps, seeds, steps, rAcc[0][n - 1], rAcc[1][n - 1], zAcc[0][n - 1],
-                zAcc[1][n - 1], steps, rLoss[0][n - 1], zLoss[0][n - 1]);
+                ruleName, dataset, steps, seeds, steps, rAcc[n - 1].mean(), rAcc[n - 1].se(), zAcc[n - 1].mean(),
+                zAcc[n - 1].se(), steps, rLoss[n - 1].mean(), zLoss[n - 1].mean());
         AtomicFiles.writeString(dir.resolve("summary.txt"), summary);
         System.err.print(summary);
     }
 
-    /** Mean and population std over seeds at every curve point. */
-    private static double[][] stats(List<List<InnerLoop.Point>> curves, boolean accuracy) {
+    private static CurveChart.Series series(String id, String label, double[] x, MeanSe[] v) {
+        return new CurveChart.Series(id, label, x, java.util.Arrays.stream(v).mapToDouble(MeanSe::mean).toArray(),
+                java.util.Arrays.stream(v).mapToDouble(MeanSe::se).toArray());
+    }
+
+    /** Mean and standard error over seeds at every curve point. */
+    private static MeanSe[] stats(List<List<InnerLoop.Point>> curves, boolean accuracy) {
         int n = curves.get(0).size();
-        double[][] out = new double[2][n];
+        MeanSe[] out = new MeanSe[n];
         for (int i = 0; i < n; i++) {
-            double s = 0;
-            double s2 = 0;
-            for (List<InnerLoop.Point> c : curves) {
-                double v = accuracy ? c.get(i).queryAccuracy() : c.get(i).metaLoss();
-                s += v;
-                s2 += v * v;
-            }
-            double m = s / curves.size();
-            out[0][i] = m;
-            out[1][i] = Math.sqrt(Math.max(0, s2 / curves.size() - m * m));
+            final int k = i;
+            out[i] = MeanSe.of(curves.stream().mapToDouble(c -> accuracy ? c.get(k).queryAccuracy()
+                    : c.get(k).metaLoss()).toArray());
         }
         return out;
     }

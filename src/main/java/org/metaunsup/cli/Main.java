@@ -29,6 +29,8 @@ import picocli.CommandLine.ScopeType;
             DataCommand.class,
             TraceCommand.class,
             BenchCommand.class,
+            EvaluateCommand.class,
+            ReportCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

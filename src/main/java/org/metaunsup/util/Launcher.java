@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Native libraries read some settings only from the environment at process start: OpenMP's
@@ -70,7 +71,16 @@ public final class Launcher {
         pb.environment().put(MARK, "1");
         try {
             Process child = pb.start();
-            Thread killer = new Thread(child::destroy);
+            // On Ctrl-C the child gets the signal too; wait for it so that a command writing its
+            // partial results on the way out finishes before the terminal prompt returns.
+            Thread killer = new Thread(() -> {
+                child.destroy();
+                try {
+                    child.waitFor(150, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             Runtime.getRuntime().addShutdownHook(killer);
             int code = child.waitFor();
             Runtime.getRuntime().removeShutdownHook(killer);

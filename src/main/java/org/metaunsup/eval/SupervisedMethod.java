@@ -1,0 +1,127 @@
+package org.metaunsup.eval;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.metaunsup.basemodel.BaseModelGraph;
+import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.basemodel.PhiVars;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.unroll.TruncationInputs;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Baseline "supervised": the base MLP itself (same forward pass, same φ₀ as the rule) plus a
+ * linear softmax head, trained by backpropagation with Adam on only the seed's labelled training
+ * examples ({@code shots} per class), one full-batch step per training step. Features = x^L.
+ * It sees labels the other methods never see, so it is the few-label reference, not a rival.
+ */
+public final class SupervisedMethod implements FeatureMethod {
+
+    /** Adam learning rate. */
+    public static final double LEARNING_RATE = 3e-3;
+    private static final Object STDOUT_LOCK = new Object();
+
+    @Override
+    public String id() {
+        return "supervised";
+    }
+
+    @Override
+    public String label() {
+        return "supervised (labelled examples only)";
+    }
+
+    @Override
+    public SupervisedRun start(MethodContext ctx) {
+        return new SupervisedRun(ctx);
+    }
+
+    /** The supervised network of one seed. */
+    public static final class SupervisedRun implements Run {
+        private final SameDiff sd = SameDiff.create();
+        private final INDArray trainX;
+        private final INDArray trainY;
+        private final String top;
+        private final String logits;
+        private boolean gradientBuilt;
+
+        SupervisedRun(MethodContext ctx) {
+            BaseModelConfig arch = ctx.arch();
+            DataType dt = ctx.dtype();
+            int classes = ctx.labelled().data().classes();
+            PhiState phi0 = PhiState.init(arch, ctx.initSeed(), dt);
+            List<SDVariable> w = new ArrayList<>();
+            List<SDVariable> b = new ArrayList<>();
+            for (int l = 1; l <= arch.depth(); l++) {
+                w.add(sd.var("W" + l, phi0.w().get(l - 1).dup()));
+                b.add(sd.var("b" + l, phi0.b().get(l - 1).dup()));
+            }
+            SDVariable x = sd.placeHolder("x", dt, -1, arch.inputWidth());
+            SDVariable y = sd.placeHolder("y", dt, -1, classes);
+            SDVariable features = BaseModelGraph.forward(sd, new PhiVars(w, w, b), x, arch.activation()).top();
+            java.util.SplittableRandom rng = org.metaunsup.util.Seeds.stream(ctx.seed(), "supervised-head");
+            double[] hw = new double[arch.topWidth() * classes];
+            for (int i = 0; i < hw.length; i++) {
+                hw[i] = org.metaunsup.rule.Theta.truncatedGaussian(rng) / Math.sqrt(arch.topWidth());
+            }
+            SDVariable headW = sd.var("head_w", Nd4j.create(hw, new long[] {arch.topWidth(), classes},
+                    DataType.DOUBLE).castTo(dt));
+            SDVariable headB = sd.var("head_b", Nd4j.zeros(dt, classes));
+            SDVariable z = features.mmul(headW).add(headB);
+            // Cross-entropy written out: the stock loss ops mishandle incoming gradients (SAMEDIFF-FACTS).
+            SDVariable loss = sd.math().neg(y.mul(sd.nn().logSoftmax(z)).sum(1).mean());
+            sd.identity("loss", loss);
+            sd.setLossVariables("loss");
+            top = features.name();
+            logits = z.name();
+            sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(LEARNING_RATE))
+                    .dataSetFeatureMapping("x").dataSetLabelMapping("y").build());
+            trainX = ctx.labelled().supervisedBatch(ctx.perm(), dt);
+            trainY = TruncationInputs.oneHot(ctx.labelled().supervisedY(), classes, dt);
+        }
+
+        @Override
+        public void train(int steps) {
+            if (!gradientBuilt && steps > 0) {
+                // Building the gradient function prints a line per op to stdout; stdout carries results.
+                synchronized (STDOUT_LOCK) {
+                    PrintStream out = System.out;
+                    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+                    try {
+                        sd.createGradFunction();
+                    } finally {
+                        System.setOut(out);
+                    }
+                }
+                gradientBuilt = true;
+            }
+            DataSet batch = new DataSet(trainX, trainY);
+            for (int i = 0; i < steps; i++) {
+                sd.fit(batch);
+            }
+        }
+
+        @Override
+        public INDArray features(INDArray x) {
+            return sd.output(Map.of("x", x.castTo(trainX.dataType())), top).get(top);
+        }
+
+        /** @return accuracy of the network's own head on its labelled training examples */
+        public double trainingAccuracy() {
+            INDArray z = sd.output(Map.of("x", trainX), logits).get(logits);
+            INDArray pred = z.argMax(1);
+            INDArray truth = trainY.argMax(1);
+            return pred.eq(truth).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        }
+    }
+}

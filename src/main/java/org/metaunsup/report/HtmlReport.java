@@ -1,0 +1,238 @@
+package org.metaunsup.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.metaunsup.BadInputException;
+import org.metaunsup.io.AtomicFiles;
+
+/**
+ * One self-contained HTML page for a run folder: every figure (PNG embedded as base64) with the
+ * table of numbers behind it, every other table, the text summaries, the resolved config and the
+ * manifest. Figures are paired with their tables by the folder's {@code figures.json} when it has
+ * one, else by file stem ({@code curve.png} with {@code curve.csv}). Nothing is fetched from
+ * anywhere: the page opens offline.
+ */
+public final class HtmlReport {
+
+    /** Name of the page written into the run folder. */
+    public static final String FILE = "report.html";
+
+    private HtmlReport() {}
+
+    /**
+     * @param runDir a run folder (holds manifest.json)
+     * @return the page written, {@code runDir/report.html}
+     * @throws IOException on read or write failure
+     * @throws BadInputException when the folder is not a run folder
+     */
+    public static Path write(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new BadInputException(runDir + ": no such run folder");
+        }
+        Path manifest = runDir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            throw new BadInputException(runDir + ": not a run folder (no manifest.json)");
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode man;
+        try {
+            man = json.readTree(manifest.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + ")");
+        }
+        List<String> pngs = list(runDir, ".png");
+        List<String> csvs = list(runDir, ".csv");
+        List<Map<String, String>> figures = new ArrayList<>();
+        List<Map<String, String>> tables = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        Path index = runDir.resolve("figures.json");
+        if (Files.isRegularFile(index)) {
+            JsonNode ix = json.readTree(index.toFile());
+            ix.path("figures").forEach(f -> figures.add(fields(f)));
+            ix.path("tables").forEach(t -> tables.add(fields(t)));
+            ix.path("texts").forEach(t -> texts.add(t.asText()));
+        }
+        Set<String> shown = new LinkedHashSet<>();
+        figures.forEach(f -> {
+            shown.add(f.get("image"));
+            shown.add(f.get("table"));
+        });
+        tables.forEach(t -> shown.add(t.get("table")));
+        for (String png : pngs) {
+            if (!shown.contains(png)) {
+                String stem = png.substring(0, png.length() - 4);
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("image", png);
+                f.put("title", stem);
+                if (csvs.contains(stem + ".csv") && !shown.contains(stem + ".csv")) {
+                    f.put("table", stem + ".csv");
+                    shown.add(stem + ".csv");
+                }
+                figures.add(f);
+                shown.add(png);
+            }
+        }
+        for (String csv : csvs) {
+            if (!shown.contains(csv)) {
+                tables.add(Map.of("table", csv, "title", csv));
+            }
+        }
+        for (String t : List.of("summary.txt")) {
+            if (!texts.contains(t) && Files.isRegularFile(runDir.resolve(t))) {
+                texts.add(t);
+            }
+        }
+
+        String command = man.path("command").asText("run");
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
+                .append(esc("MetaUnsup " + command + " report: " + runDir.getFileName())).append("</title>\n<style>")
+                .append(CSS).append("</style></head><body>\n");
+        h.append("<h1>MetaUnsup ").append(esc(command)).append(" report</h1>\n<p class=\"meta\">run folder <code>")
+                .append(esc(runDir.toAbsolutePath().toString())).append("</code>; version ")
+                .append(esc(man.path("version").asText("?"))).append(", commit ")
+                .append(esc(man.path("commit").asText("?"))).append(", started ")
+                .append(esc(man.path("started").asText("?"))).append("</p>\n");
+        h.append("<nav><b>Contents:</b> ");
+        int n = 0;
+        for (Map<String, String> f : figures) {
+            h.append("<a href=\"#fig").append(++n).append("\">Figure ").append(n).append("</a> · ");
+        }
+        h.append("<a href=\"#tables\">Tables</a> · <a href=\"#config\">Config</a> · <a href=\"#manifest\">Manifest</a></nav>\n");
+        for (String t : texts) {
+            h.append("<section><h2>").append(esc(t)).append("</h2><pre>")
+                    .append(esc(Files.readString(runDir.resolve(t)))).append("</pre></section>\n");
+        }
+        n = 0;
+        for (Map<String, String> f : figures) {
+            n++;
+            byte[] img = Files.readAllBytes(runDir.resolve(f.get("image")));
+            h.append("<section class=\"figure\" id=\"fig").append(n).append("\"><h2>Figure ").append(n).append(": ")
+                    .append(esc(f.getOrDefault("title", f.get("image")))).append("</h2>\n<img alt=\"")
+                    .append(esc(f.get("image"))).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(img)).append("\">\n");
+            if (f.get("caption") != null) {
+                h.append("<p class=\"caption\">").append(esc(f.get("caption"))).append("</p>\n");
+            }
+            if (f.get("table") != null && Files.isRegularFile(runDir.resolve(f.get("table")))) {
+                h.append("<h3>Numbers behind figure ").append(n).append(" (<code>").append(esc(f.get("table")))
+                        .append("</code>)</h3>\n");
+                table(h, runDir.resolve(f.get("table")));
+            }
+            h.append("</section>\n");
+        }
+        h.append("<section id=\"tables\"><h2>Tables</h2>\n");
+        for (Map<String, String> t : tables) {
+            h.append("<h3>").append(esc(t.getOrDefault("title", t.get("table")))).append(" (<code>")
+                    .append(esc(t.get("table"))).append("</code>)</h3>\n");
+            table(h, runDir.resolve(t.get("table")));
+        }
+        h.append("</section>\n<section id=\"config\"><h2>Config (<code>config.properties</code>)</h2>\n");
+        Path cfg = runDir.resolve("config.properties");
+        if (Files.isRegularFile(cfg)) {
+            h.append("<table class=\"kv\"><tr><th>key</th><th>value</th></tr>\n");
+            for (String line : Files.readAllLines(cfg)) {
+                int eq = line.indexOf('=');
+                if (line.startsWith("#") || eq < 0) {
+                    continue;
+                }
+                h.append("<tr><td>").append(esc(line.substring(0, eq).trim())).append("</td><td>")
+                        .append(esc(line.substring(eq + 1).trim())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        } else {
+            h.append("<p>(none)</p>\n");
+        }
+        h.append("</section>\n<section id=\"manifest\"><h2>Manifest (<code>manifest.json</code>)</h2>\n")
+                .append("<table class=\"kv\"><tr><th>field</th><th>value</th></tr>\n");
+        man.fields().forEachRemaining(e -> h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
+                .append(esc(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toPrettyString()))
+                .append("</td></tr>\n"));
+        h.append("</table></section>\n</body></html>\n");
+        Path out = runDir.resolve(FILE);
+        AtomicFiles.writeString(out, h.toString());
+        return out;
+    }
+
+    private static Map<String, String> fields(JsonNode n) {
+        Map<String, String> m = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    private static List<String> list(Path dir, String ext) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(ext)).sorted().toList();
+        }
+    }
+
+    private static void table(StringBuilder h, Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        h.append("<div class=\"scroll\"><table class=\"data\">\n");
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String cell = i == 0 ? "th" : "td";
+            h.append("<tr>");
+            for (String c : splitCsv(lines.get(i))) {
+                h.append('<').append(cell).append('>').append(esc(c)).append("</").append(cell).append('>');
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table></div>\n");
+    }
+
+    /** Splits one CSV line (fields may be double-quoted, with "" for a quote). */
+    static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        out.add(f.toString());
+        return out;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static final String CSS = "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;"
+            + "color:#222}h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}"
+            + "img{max-width:100%;border:1px solid #eee}pre{background:#f6f6f6;padding:.8em;white-space:pre-wrap;"
+            + "font-size:.85em}table{border-collapse:collapse;font-size:.8em}td,th{border:1px solid #ccc;"
+            + "padding:2px 6px;text-align:right}th{background:#f0f0f0}table.data td,table.data th{white-space:nowrap}table.kv td{text-align:left;"
+            + "white-space:pre-wrap}.scroll{max-height:22em;overflow:auto;margin-bottom:1em}.meta,.caption{color:#555;"
+            + "font-size:.9em}nav{margin:1em 0}code{font-size:.9em}";
+}
