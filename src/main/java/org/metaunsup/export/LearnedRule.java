@@ -167,9 +167,21 @@ public final class LearnedRule {
      * @return a trainer holding φ₀
      */
     public Trainer trainer(BaseModelConfig arch, long seed, DataType dtype) {
+        return trainer(arch, CoreAdapter.initPhi(arch, seed, dtype), dtype);
+    }
+
+    /**
+     * Continues training given base params (e.g. a model trained earlier).
+     *
+     * @param arch base model shape; its top width must be {@link #topUnits()}
+     * @param phi0 starting base params of that shape
+     * @param dtype floating type of the computation
+     * @return a trainer holding phi0
+     */
+    public Trainer trainer(BaseModelConfig arch, BaseParams phi0, DataType dtype) {
         checkArchitecture(arch);
-        return new Trainer(arch, CoreAdapter.stepGraph(config, arch, theta, dtype),
-                CoreAdapter.initPhi(arch, seed, dtype));
+        new BaseModel(arch, phi0, 0);   // shape check
+        return new Trainer(arch, CoreAdapter.stepGraph(config, arch, theta, dtype), phi0);
     }
 
     /**
