@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             TraceCommand.class,
             BenchCommand.class,
+            FeaturesCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

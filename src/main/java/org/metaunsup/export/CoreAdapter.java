@@ -110,6 +110,18 @@ public final class CoreAdapter {
     }
 
     /**
+     * @param cfg a run's config (base model, objective)
+     * @param card a θ card
+     * @return cfg with the card's rule widths, η and inner batch (what the rule was made with)
+     */
+    public static ExperimentConfig withRuleOf(ExperimentConfig cfg, ThetaCard card) {
+        ExperimentConfig r = card.toConfig();
+        return new ExperimentConfig(cfg.name(), cfg.base(), r.rule(), cfg.objective(), r.innerBatch(), r.eta(),
+                cfg.taskHiddenLayers(), cfg.taskHiddenWidth(), cfg.taskInnerSteps(), cfg.taskTruncation(),
+                cfg.outerLr(), cfg.outerClipNorm(), cfg.outerBatch());
+    }
+
+    /**
      * The graph of one inner step for one architecture: placeholders φ ({@code phi/W1} …), the
      * permutation matrix and one unlabelled batch; θ as variables {@code theta/<name>}; outputs
      * {@code unroll/phi/...}.

@@ -89,6 +89,32 @@ public final class LearnedRule {
     }
 
     /**
+     * The θ file the main job uses: the newest {@code *.theta.fb} in a folder, by modification
+     * time, ties broken by the later name (a fresh clone gives every file the same time).
+     *
+     * @param dir folder to look in (e.g. {@code models/}); need not exist
+     * @return the file, or empty when there is none
+     */
+    public static Optional<Path> newestIn(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)
+                            && java.nio.file.Files.isRegularFile(f))
+                    .max(java.util.Comparator.<Path, java.nio.file.attribute.FileTime>comparing(f -> {
+                        try {
+                            return java.nio.file.Files.getLastModifiedTime(f);
+                        } catch (java.io.IOException e) {
+                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                        }
+                    }).thenComparing(f -> f.getFileName().toString()));
+        } catch (java.io.IOException e) {
+            throw new BadInputException("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * Writes this rule as a θ file (atomically).
      *
      * @param file target
@@ -144,7 +170,7 @@ public final class LearnedRule {
      */
     public void checkArchitecture(BaseModelConfig arch) {
         if (arch.topWidth() != card.topUnits()) {
-            throw new BadInputException("the " + describe() + " was meta-trained for base models with top width "
+            throw new BadInputException("the " + describe() + " applies to base models with top width "
                     + card.topUnits() + "; architecture " + arch.describe() + " has top width " + arch.topWidth());
         }
     }
