@@ -39,4 +39,23 @@ public record BaseModel(BaseModelConfig architecture, BaseParams params, int inn
     public INDArray features(INDArray x) {
         return CoreAdapter.forwardGraph(architecture, x.dataType()).features(params, x);
     }
+
+    /**
+     * Features with batch statistics, batch by batch: rows {@code [i·batch, (i+1)·batch)} are
+     * normalised together (the last batch may be smaller, and must hold at least 2 rows).
+     *
+     * @param x inputs [n, D]
+     * @param batch rows per batch
+     * @return x^L [n, top width]
+     */
+    public INDArray features(INDArray x, int batch) {
+        CoreAdapter.ForwardGraph g = CoreAdapter.forwardGraph(architecture, x.dataType());
+        java.util.List<INDArray> parts = new java.util.ArrayList<>();
+        for (long i = 0; i < x.size(0); i += batch) {
+            long end = Math.min(x.size(0), i + batch);
+            parts.add(g.features(params, x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, end),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all())));
+        }
+        return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
 }

@@ -265,6 +265,10 @@ public final class LearnedRule {
                 throw new IllegalArgumentException("an inner step takes a batch of shape [" + graph.batch() + ", "
                         + arch.inputWidth() + "], got " + java.util.Arrays.toString(x.shape()));
             }
+            // nd4j frees native arrays only when their Java wrappers are collected; collecting
+            // before each pass lets it reuse the previous step's memory instead of faulting in
+            // fresh pages (docs/BENCHMARKS.md: steps grew from 0.5 s to 2 s without this).
+            System.gc();
             BaseParams next = graph.step(phi, x.castTo(graph.dtype()));
             if (!next.isFinite()) {
                 throw new IllegalStateException("base params became non-finite at inner step " + (steps + 1));
