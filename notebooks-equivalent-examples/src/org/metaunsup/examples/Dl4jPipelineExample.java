@@ -186,15 +186,17 @@ public final class Dl4jPipelineExample {
     /**
      * Runs on the newest θ file in {@code models/} (else the meta-initialised {@code small} rule).
      *
-     * @param args optional: output folder (default runs/example-dl4j), inner steps (default 200)
+     * @param args optional: output folder (default runs/example-dl4j), inner steps (default 200), seed
+     *     (default 1)
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "runs/example-dl4j");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
         LearnedRule rule = LearnedRule.newestIn(Path.of("models")).map(LearnedRule::load)
                 .orElseGet(() -> LearnedRule.metaInitialised("small", 1));
-        Result r = run(rule, steps, 10_000, 1, out);
+        Result r = run(rule, steps, 10_000, seed, out);
         System.out.print(Files.readString(out.resolve("summary.txt")));
         System.out.println("saved in " + out.toAbsolutePath());
     }

@@ -24,6 +24,7 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
 import org.metaunsup.export.BaseParams;
+import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.report.RunFolder;
@@ -106,8 +107,7 @@ final class FeaturesCommand implements Callable<Integer> {
         extra.put("dataset", dataset);
         extra.put("base", shape.describe());
         extra.put("inner_steps", steps);
-        RunFolder.create(out, "features", org.metaunsup.export.CoreAdapter.withRuleOf(
-                org.metaunsup.export.CoreAdapter.withBase(r.card().toConfig(), shape), r.card()), seeds, extra);
+        RunFolder.create(out, "features", CoreAdapter.withBase(r.card().toConfig(), shape), seeds, extra);
         AtomicFiles.writeString(out.resolve("card.json"), r.card().toJson() + "\n");
 
         MultiLayerNetwork net = ex.network(DataType.FLOAT);

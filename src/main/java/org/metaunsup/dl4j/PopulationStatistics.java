@@ -124,7 +124,7 @@ public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance,
         };
     }
 
-    /** @return a zero-variance-free copy check: true when every statistic is finite */
+    /** @return true when every statistic is finite */
     public boolean isFinite() {
         for (List<INDArray> list : List.of(mean, variance)) {
             for (INDArray a : list) {
