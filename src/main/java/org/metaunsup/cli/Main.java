@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
             BenchCommand.class,
             EvaluateCommand.class,
             ReportCommand.class,
+            FeaturesCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
