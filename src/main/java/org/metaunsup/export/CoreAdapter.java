@@ -9,8 +9,9 @@ import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.GraphConfig;
 import org.metaunsup.config.RuleConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
@@ -97,7 +98,7 @@ public final class CoreAdapter {
      * @return the config
      */
     public static ExperimentConfig config(String name, Map<String, String> properties) {
-        return ConfigLoader.resolve(name, properties);
+        return ConfigKeys.fromRecord(name, properties);
     }
 
     /**
@@ -116,9 +117,8 @@ public final class CoreAdapter {
      */
     public static ExperimentConfig withRuleOf(ExperimentConfig cfg, ThetaCard card) {
         ExperimentConfig r = card.toConfig();
-        return new ExperimentConfig(cfg.name(), cfg.base(), r.rule(), cfg.objective(), r.innerBatch(), r.eta(),
-                cfg.taskHiddenLayers(), cfg.taskHiddenWidth(), cfg.taskInnerSteps(), cfg.taskTruncation(),
-                cfg.outerLr(), cfg.outerClipNorm(), cfg.outerBatch());
+        return new ExperimentConfig(cfg.name(),
+                new GraphConfig(cfg.base(), r.rule(), cfg.objective(), r.innerBatch(), r.eta()), cfg.task(), cfg.outer());
     }
 
     /**
@@ -197,7 +197,7 @@ public final class CoreAdapter {
      * @return the one-step graph
      */
     public static StepGraph stepGraph(ExperimentConfig cfg, BaseModelConfig arch, Theta theta, DataType dtype) {
-        return new StepGraph(UnrollGraph.build(cfg.withBase(arch), arch, 1, theta, false, dtype));
+        return new StepGraph(UnrollGraph.build(cfg.graph().withBase(arch), arch, 1, theta, false, dtype));
     }
 
     /**
