@@ -46,7 +46,7 @@ public final class MetaGradientExample {
                 task.permutation(), batches, task.support().features(DataType.FLOAT), task.support().y(),
                 task.query().features(DataType.FLOAT), task.query().y(), cfg.objective().classes());
         Theta theta = Theta.init(new ThetaSpec(cfg.rule(), cfg.base().topWidth()), seed, DataType.FLOAT);
-        return MetaGradient.compute(UnrollGraph.build(cfg, cfg.base(), steps, theta, true, DataType.FLOAT), in);
+        return MetaGradient.compute(UnrollGraph.build(cfg.graph(), cfg.base(), steps, theta, true, DataType.FLOAT), in);
     }
 
     /** @param args ignored */

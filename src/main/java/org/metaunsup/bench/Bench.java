@@ -80,7 +80,7 @@ public final class Bench {
 
         log.accept("inner step graph");
         long t0 = System.nanoTime();
-        UnrollGraph step = UnrollGraph.build(cfg, base, 1, theta, false, s.dtype());
+        UnrollGraph step = UnrollGraph.build(cfg.graph(), base, 1, theta, false, s.dtype());
         r.put("inner_build_ms", ms(t0));
         r.put("inner_ops", step.sameDiff().getOps().size());
         Map<String, INDArray> ph = in.placeholders(step);
@@ -109,7 +109,7 @@ public final class Bench {
 
         log.accept("K=" + s.steps() + " meta-gradient graph");
         t0 = System.nanoTime();
-        UnrollGraph unroll = UnrollGraph.build(cfg, base, s.steps(), theta, true, s.dtype());
+        UnrollGraph unroll = UnrollGraph.build(cfg.graph(), base, s.steps(), theta, true, s.dtype());
         r.put("unroll_build_ms", ms(t0));
         SameDiff sd = unroll.sameDiff();
         r.put("unroll_forward_ops", sd.getOps().size());
@@ -183,7 +183,7 @@ public final class Bench {
                                      Settings s, int workers, UnrollGraph warm) throws InterruptedException {
         List<UnrollGraph> graphs = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            UnrollGraph g = w == 0 && warm != null ? warm : UnrollGraph.build(cfg, base, s.steps(), theta, true, s.dtype());
+            UnrollGraph g = w == 0 && warm != null ? warm : UnrollGraph.build(cfg.graph(), base, s.steps(), theta, true, s.dtype());
             if (g != warm) {
                 org.metaunsup.unroll.MetaGradient.compute(g, in);   // builds its gradient function, first pass
             }

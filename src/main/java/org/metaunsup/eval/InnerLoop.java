@@ -47,7 +47,7 @@ public final class InnerLoop {
         this.cfg = cfg;
         this.base = base;
         this.dtype = dtype;
-        this.step = theta == null ? null : UnrollGraph.build(cfg, base, 1, theta, false, dtype);
+        this.step = theta == null ? null : UnrollGraph.build(cfg.graph(), base, 1, theta, false, dtype);
         this.objective = new ObjectiveGraph(base, cfg.objective(), dtype);
     }
 

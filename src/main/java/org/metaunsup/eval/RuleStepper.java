@@ -22,7 +22,7 @@ final class RuleStepper {
     private final int[] identity;
 
     RuleStepper(ExperimentConfig cfg, BaseModelConfig arch, Theta theta, DataType dtype) {
-        this.graph = UnrollGraph.build(cfg.withBase(arch), arch, 1, theta, false, dtype);
+        this.graph = UnrollGraph.build(cfg.graph().withBase(arch), arch, 1, theta, false, dtype);
         this.identity = EvalData.range(arch.inputWidth());
     }
 

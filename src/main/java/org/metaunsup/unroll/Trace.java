@@ -91,7 +91,7 @@ public final class Trace {
         out.add(new TraceFiles.Entry("input/query_x", in.queryX(), "inputs"));
         out.add(new TraceFiles.Entry("input/query_y", labels(in.queryY()), "inputs"));
 
-        UnrollGraph step = UnrollGraph.build(cfg, base, 1, theta, false, DataType.DOUBLE);
+        UnrollGraph step = UnrollGraph.build(cfg.graph(), base, 1, theta, false, DataType.DOUBLE);
         Map<String, INDArray> stepOut = step.sameDiff().output(in.placeholders(step), step.outputPhiNames());
         for (int l = 1; l <= base.depth(); l++) {
             for (String p : new String[] {"W", "V", "b"}) {
@@ -100,7 +100,7 @@ public final class Trace {
             }
         }
 
-        UnrollGraph unroll = UnrollGraph.build(cfg, base, K, theta, true, DataType.DOUBLE);
+        UnrollGraph unroll = UnrollGraph.build(cfg.graph(), base, K, theta, true, DataType.DOUBLE);
         SameDiff sd = unroll.sameDiff();
         Map<String, INDArray> ph = in.placeholders(unroll);
         List<String> names = new ArrayList<>(unroll.stepLossNames());

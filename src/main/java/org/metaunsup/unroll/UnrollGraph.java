@@ -5,7 +5,7 @@ import java.util.List;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.GraphConfig;
 import org.metaunsup.config.ObjectiveConfig;
 import org.metaunsup.metaobjective.RidgeObjective;
 import org.metaunsup.rule.Theta;
@@ -25,14 +25,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class UnrollGraph {
 
     private final SameDiff sd;
-    private final ExperimentConfig config;
+    private final GraphConfig config;
     private final BaseModelConfig base;
     private final int steps;
     private final boolean withObjective;
     private final DataType dtype;
     private final List<String> thetaNames = new ArrayList<>();
 
-    private UnrollGraph(SameDiff sd, ExperimentConfig config, BaseModelConfig base, int steps,
+    private UnrollGraph(SameDiff sd, GraphConfig config, BaseModelConfig base, int steps,
                         boolean withObjective, DataType dtype) {
         this.sd = sd;
         this.config = config;
@@ -53,7 +53,7 @@ public final class UnrollGraph {
      * @param dtype floating type of every tensor
      * @return the built graph
      */
-    public static UnrollGraph build(ExperimentConfig config, BaseModelConfig base, int steps, Theta theta,
+    public static UnrollGraph build(GraphConfig config, BaseModelConfig base, int steps, Theta theta,
                                     boolean withObjective, DataType dtype) {
         if (steps < 1) {
             throw new IllegalArgumentException("an unroll needs at least one inner step");

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.GraphConfig;
 import org.metaunsup.rule.Theta;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -18,7 +18,7 @@ public final class UnrollGraphCache {
 
     private record Key(BaseModelConfig base, int steps, boolean objective, DataType dtype) {}
 
-    private final ExperimentConfig config;
+    private final GraphConfig config;
     private final Map<Key, UnrollGraph> graphs;
     private int builds;
 
@@ -26,7 +26,7 @@ public final class UnrollGraphCache {
      * @param config rule widths, inner batch, η and objective shared by every cached graph
      * @param capacity graphs kept at most
      */
-    public UnrollGraphCache(ExperimentConfig config, int capacity) {
+    public UnrollGraphCache(GraphConfig config, int capacity) {
         this.config = config;
         this.graphs = new LinkedHashMap<>(16, 0.75f, true) {
             @Override

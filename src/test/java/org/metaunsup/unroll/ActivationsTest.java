@@ -29,7 +29,7 @@ class ActivationsTest {
         ExperimentConfig cfg = ConfigLoader.resolve("tiny-" + activation, m);
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
         Theta theta = Theta.init(spec, 3, DataType.FLOAT);
-        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 2, theta, true, DataType.FLOAT);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), cfg.base(), 2, theta, true, DataType.FLOAT);
         MetaGradient mg = MetaGradient.compute(g, UnrollFixture.inputs(cfg, cfg.base(), 2, 4));
         assertTrue(mg.isFinite(), activation + ": non-finite meta-loss or gradient");
         if (activation == Activation.STEP) {

@@ -50,12 +50,12 @@ class ArchitectureTest {
         }
         // a θ is tied to its top width
         ThetaSpec four = UnrollFixture.spec(cfg, cfg.base());
-        assertThrows(IllegalArgumentException.class, () -> UnrollGraph.build(cfg, UnrollFixture.base(16, 6, 3), 1,
+        assertThrows(IllegalArgumentException.class, () -> UnrollGraph.build(cfg.graph(), UnrollFixture.base(16, 6, 3), 1,
                 Theta.init(four, 1, DataType.DOUBLE), false, DataType.DOUBLE));
     }
 
     private static void run(ExperimentConfig cfg, BaseModelConfig base, Theta theta, boolean gradient) {
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, theta, true, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, theta, true, DataType.DOUBLE);
         Map<String, INDArray> ph = UnrollFixture.inputs(cfg, base, 2, 93).placeholders(g);
         List<String> names = new ArrayList<>(g.outputPhiNames());
         names.addAll(g.stepLossNames());

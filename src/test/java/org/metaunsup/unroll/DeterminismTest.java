@@ -29,7 +29,7 @@ class DeterminismTest {
         ExperimentConfig cfg = UnrollFixture.tiny(0.05);
         BaseModelConfig base = cfg.base();
         ThetaSpec spec = UnrollFixture.spec(cfg, base);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, Theta.init(spec, 51, DataType.DOUBLE), true,
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, Theta.init(spec, 51, DataType.DOUBLE), true,
                 DataType.DOUBLE);
         Map<String, INDArray> ph = UnrollFixture.inputs(cfg, base, 2, 52).placeholders(g);
         List<String> outs = new ArrayList<>(g.stepLossNames());

@@ -27,7 +27,7 @@ class GoldenTraceTest {
         GoldenTrace golden = new GoldenTrace(trace);
         ExperimentConfig cfg = ConfigLoader.load(config);
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 1, golden.theta(spec), false, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), cfg.base(), 1, golden.theta(spec), false, DataType.DOUBLE);
         Map<String, INDArray> ph = golden.inputs(cfg, 1).placeholders(g);
         Map<String, INDArray> out = g.sameDiff().output(ph, g.outputPhiNames());
         for (int l = 1; l <= cfg.base().depth(); l++) {
@@ -55,7 +55,7 @@ class GoldenTraceTest {
         GoldenTrace golden = new GoldenTrace(trace);
         ExperimentConfig cfg = ConfigLoader.load(config);
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 2, golden.theta(spec), true, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), cfg.base(), 2, golden.theta(spec), true, DataType.DOUBLE);
         MetaGradient mg = MetaGradient.compute(g, golden.inputs(cfg, 2));
         double[] perStep = golden.get("unroll/meta_loss_per_step").data().asDouble();
         for (int t = 0; t < 2; t++) {

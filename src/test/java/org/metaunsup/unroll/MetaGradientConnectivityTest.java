@@ -41,7 +41,7 @@ class MetaGradientConnectivityTest {
         ExperimentConfig cfg = UnrollFixture.tiny(1e-4);
         BaseModelConfig base = cfg.base();
         ThetaSpec spec = UnrollFixture.spec(cfg, base);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, Theta.init(spec, 41, DataType.DOUBLE), true,
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, Theta.init(spec, 41, DataType.DOUBLE), true,
                 DataType.DOUBLE);
         Map<String, INDArray> ph = UnrollFixture.inputs(cfg, base, 2, 42).placeholders(g);
         SameDiff sd = g.sameDiff();

@@ -24,7 +24,7 @@ class MetaGradientTest {
         GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraphCache cache = new UnrollGraphCache(cfg, 4);
+        UnrollGraphCache cache = new UnrollGraphCache(cfg.graph(), 4);
         Theta theta = golden.theta(spec);
         UnrollGraph g = cache.get(cfg.base(), 2, true, theta, DataType.DOUBLE);
         MetaGradient mg = MetaGradient.compute(g, golden.inputs(cfg, 2));
@@ -53,7 +53,7 @@ class MetaGradientTest {
     void cacheReusesGraphsAndLoadsTheta() {
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraphCache cache = new UnrollGraphCache(cfg, 2);
+        UnrollGraphCache cache = new UnrollGraphCache(cfg.graph(), 2);
         Theta a = Theta.init(spec, 1, DataType.DOUBLE);
         Theta b = Theta.init(spec, 2, DataType.DOUBLE);
         GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");

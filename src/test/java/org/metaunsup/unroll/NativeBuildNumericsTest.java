@@ -68,7 +68,7 @@ class NativeBuildNumericsTest {
     private static MetaGradient metaGradient(GoldenTrace golden, DataType dtype) {
         ExperimentConfig cfg = ConfigLoader.load("small");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 2, golden.theta(spec), true, dtype);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), cfg.base(), 2, golden.theta(spec), true, dtype);
         return MetaGradient.compute(g, golden.inputs(cfg, 2));
     }
 

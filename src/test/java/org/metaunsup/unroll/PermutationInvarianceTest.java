@@ -52,7 +52,7 @@ class PermutationInvarianceTest {
         ExperimentConfig cfg = UnrollFixture.tiny(0.05);
         BaseModelConfig base = cfg.base();
         ThetaSpec spec = UnrollFixture.spec(cfg, base);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, Theta.init(spec, 81, DataType.DOUBLE), true,
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, Theta.init(spec, 81, DataType.DOUBLE), true,
                 DataType.DOUBLE);
         TruncationInputs in = UnrollFixture.inputs(cfg, base, 2, 82);
         int[] identity = new int[base.inputWidth()];
@@ -89,7 +89,7 @@ class PermutationInvarianceTest {
         int[] sigma = Permutation.random(base.inputWidth(), new SplittableRandom(85));
         TruncationInputs moved = permuted(in, sigma);
 
-        UnrollGraph step = UnrollGraph.build(cfg, base, 1, theta, false, DataType.DOUBLE);
+        UnrollGraph step = UnrollGraph.build(cfg.graph(), base, 1, theta, false, DataType.DOUBLE);
         List<String> names = outputs(step);
         Map<String, INDArray> a = step.sameDiff().output(in.placeholders(step), names);
         Map<String, INDArray> b = step.sameDiff().output(moved.placeholders(step), names);
@@ -117,7 +117,7 @@ class PermutationInvarianceTest {
         System.out.printf("pixel permutation, K=1: every other param max rel diff %.3e%n", worstSame);
 
         // With the objective, K=2: the meta-loss moves only through the first layer's update.
-        UnrollGraph unroll = UnrollGraph.build(cfg, base, 2, theta, true, DataType.DOUBLE);
+        UnrollGraph unroll = UnrollGraph.build(cfg.graph(), base, 2, theta, true, DataType.DOUBLE);
         List<String> all = outputs(unroll);
         Map<String, INDArray> c = unroll.sameDiff().output(in.placeholders(unroll), all);
         Map<String, INDArray> d = unroll.sameDiff().output(moved.placeholders(unroll), all);

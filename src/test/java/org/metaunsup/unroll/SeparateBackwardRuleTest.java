@@ -41,7 +41,7 @@ class SeparateBackwardRuleTest {
         Theta theta = Theta.init(spec, 5, DataType.DOUBLE);
         TruncationInputs in = UnrollFixture.inputs(cfg, cfg.base(), 2, 6);
 
-        UnrollGraph step = UnrollGraph.build(cfg, cfg.base(), 1, theta, false, DataType.DOUBLE);
+        UnrollGraph step = UnrollGraph.build(cfg.graph(), cfg.base(), 1, theta, false, DataType.DOUBLE);
         Map<String, INDArray> out = step.sameDiff().output(in.placeholders(step), step.outputPhiNames());
         INDArray w = in.phi().w().get(0);
         INDArray v = in.phi().v().get(0);
@@ -50,7 +50,7 @@ class SeparateBackwardRuleTest {
         double diff = dw.sub(dv).norm2Number().doubleValue() / dw.norm2Number().doubleValue();
         assertTrue(diff > 1e-3, "V's change should differ from W's, relative difference " + diff);
 
-        UnrollGraph g = UnrollGraph.build(cfg, cfg.base(), 2, theta, true, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), cfg.base(), 2, theta, true, DataType.DOUBLE);
         MetaGradient mg = MetaGradient.compute(g, in);
         assertTrue(mg.isFinite());
         for (String name : List.of("V.mix.w", "V.r0.top.w", "V.lin_lower_symm.bot.w", "V.lin_upper_psd.top.w")) {

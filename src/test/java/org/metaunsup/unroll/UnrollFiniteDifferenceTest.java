@@ -63,7 +63,7 @@ class UnrollFiniteDifferenceTest {
         ThetaSpec spec = UnrollFixture.spec(cfg, base);
         Theta theta = Theta.init(spec, 21, DataType.DOUBLE);
         TruncationInputs inputs = UnrollFixture.inputs(cfg, base, 2, 22);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, theta, true, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, theta, true, DataType.DOUBLE);
         Map<String, INDArray> ph = inputs.placeholders(g);
         Map<String, INDArray> grads = g.sameDiff().calculateGradients(ph, g.thetaNames());
         List<String> zero = UnrollFixture.biasesBeforeBatchNorm(spec);
@@ -96,7 +96,7 @@ class UnrollFiniteDifferenceTest {
         for (int l = 1; l <= base.depth(); l++) {
             phiNames.addAll(List.of(GraphNames.phiW(l), GraphNames.phiV(l), GraphNames.phiB(l)));
         }
-        UnrollGraph g = UnrollGraph.build(cfg, base, 1, theta, false, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 1, theta, false, DataType.DOUBLE);
         SameDiff sd = g.sameDiff();
         Random rnd = new Random(33);
         SDVariable loss = null;

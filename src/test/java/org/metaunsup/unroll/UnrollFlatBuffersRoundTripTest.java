@@ -37,7 +37,7 @@ class UnrollFlatBuffersRoundTripTest {
         ExperimentConfig cfg = UnrollFixture.tiny(0.05);
         BaseModelConfig base = cfg.base();
         ThetaSpec spec = UnrollFixture.spec(cfg, base);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 2, Theta.init(spec, 101, DataType.DOUBLE), true,
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, Theta.init(spec, 101, DataType.DOUBLE), true,
                 DataType.DOUBLE);
         Map<String, INDArray> ph = UnrollFixture.inputs(cfg, base, 2, 102).placeholders(g);
         SameDiff sd = g.sameDiff();

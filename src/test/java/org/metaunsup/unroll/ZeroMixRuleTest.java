@@ -33,7 +33,7 @@ class ZeroMixRuleTest {
         Theta theta = Theta.init(spec, 71, DataType.DOUBLE);
         theta.get("W.mix.w").assign(0.0);
         theta.get("W.mix.b").assign(0.0);
-        UnrollGraph g = UnrollGraph.build(cfg, base, 1, theta, false, DataType.DOUBLE);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 1, theta, false, DataType.DOUBLE);
         TruncationInputs in = UnrollFixture.inputs(cfg, base, 1, 72);
         Map<String, INDArray> out = g.sameDiff().output(in.placeholders(g), g.outputPhiNames());
         PhiState phi = in.phi();

@@ -1,0 +1,18 @@
+package org.metaunsup.config;
+
+/**
+ * The outer optimiser (DESIGN.md §4): Adam on θ with global-norm clipping of the
+ * meta-gradient, a batch of meta-gradients per outer step, and how often meta-training writes a
+ * checkpoint and runs its held-out evaluation.
+ *
+ * @param lr Adam learning rate
+ * @param beta1 Adam decay of the first moment
+ * @param beta2 Adam decay of the second moment
+ * @param eps Adam's ε added to the root of the second moment
+ * @param clipNorm global L2 norm the meta-gradient is clipped to
+ * @param batch meta-gradients per outer step (B)
+ * @param checkpointEvery outer steps between checkpoints
+ * @param evalEvery outer steps between held-out evaluations
+ */
+public record OuterConfig(double lr, double beta1, double beta2, double eps, double clipNorm, int batch,
+                          int checkpointEvery, int evalEvery) {}

@@ -1,0 +1,13 @@
+package org.metaunsup.config;
+
+/**
+ * How meta-training draws its tasks (DESIGN.md §4): the base architecture's ranges, the total
+ * inner length T of a task and the truncation length k. Evaluation and traces ignore it.
+ *
+ * @param hiddenLayers sampled number of hidden layers
+ * @param hiddenWidth sampled hidden width
+ * @param innerSteps total inner length T of a task (log-uniform)
+ * @param truncation inner steps k of one truncation (log-uniform)
+ */
+public record TaskDistributionConfig(IntRange hiddenLayers, IntRange hiddenWidth, IntRange innerSteps,
+                                     IntRange truncation) {}
