@@ -54,7 +54,7 @@ public final class MetaGradientExample {
         MetaGradient mg = run("small", 3, 1);
         System.out.printf(Locale.ROOT, "summed meta-loss %.4f, per step %s, gradient norm %.3e%n", mg.metaLoss(),
                 java.util.Arrays.toString(mg.stepLoss()), mg.globalNorm());
-        for (Map.Entry<String, INDArray> e : mg.gradient().entrySet()) {
+        for (Map.Entry<String, INDArray> e : mg.gradient().values().entrySet()) {
             System.out.printf(Locale.ROOT, "  %-28s |grad| %.3e%n", e.getKey(), e.getValue().norm2Number().doubleValue());
         }
     }

@@ -1,6 +1,5 @@
 package org.metaunsup.rule;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,32 +7,48 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Values of θ in canonical layout (DESIGN.md §10), keyed by canonical name without the
- * {@code theta/} prefix. This is the state the outer loop trains; graphs copy it in.
+ * Values of θ, the state the outer loop trains: one flat rank-1 buffer in the canonical order
+ * of its {@link ThetaSpec} (tensors in spec order, each row-major in its canonical layout of
+ * DESIGN.md §10), with each named tensor a live view into it. The outer optimiser works on
+ * {@link #flat()}; checkpoints and Spark ship {@link #toBytes()}; graphs copy the views in
+ * ({@code UnrollGraph.loadTheta}). Not thread-safe.
  */
 public final class Theta {
 
+    private static final String KIND = "THTA";
+
     private final ThetaSpec spec;
-    private final Map<String, INDArray> values;
+    private final INDArray flat;
+    private final Map<String, INDArray> views;
+
+    private Theta(ThetaSpec spec, INDArray flat) {
+        this.spec = spec;
+        this.flat = flat;
+        this.views = FlatTensors.views(spec, flat);
+    }
+
+    /**
+     * Copies separate tensors into a new flat buffer, in the type of the first value.
+     *
+     * @param spec the tensor list
+     * @param values one array per tensor of the spec, canonical names and shapes
+     */
+    public Theta(ThetaSpec spec, Map<String, INDArray> values) {
+        this(spec, FlatTensors.flatten(spec, values, firstType(spec, values), "theta"));
+    }
+
+    private static DataType firstType(ThetaSpec spec, Map<String, INDArray> values) {
+        INDArray first = values.get(spec.tensors().get(0).name());
+        return first == null ? DataType.DOUBLE : first.dataType();
+    }
 
     /**
      * @param spec the tensor list
-     * @param values one array per tensor of the spec, canonical shapes
+     * @param flat a rank-1 buffer of {@code spec.size()} entries (kept, not copied)
+     * @return θ over that buffer
      */
-    public Theta(ThetaSpec spec, Map<String, INDArray> values) {
-        this.spec = spec;
-        this.values = new LinkedHashMap<>();
-        for (ThetaSpec.Tensor t : spec.tensors()) {
-            INDArray v = values.get(t.name());
-            if (v == null) {
-                throw new IllegalArgumentException("theta tensor missing: " + t.name());
-            }
-            if (!java.util.Arrays.equals(v.shape(), t.shape())) {
-                throw new IllegalArgumentException("theta tensor " + t.name() + " has shape "
-                        + java.util.Arrays.toString(v.shape()) + ", expected " + java.util.Arrays.toString(t.shape()));
-            }
-            this.values.put(t.name(), v);
-        }
+    public static Theta wrap(ThetaSpec spec, INDArray flat) {
+        return new Theta(spec, flat);
     }
 
     /**
@@ -46,22 +61,22 @@ public final class Theta {
      */
     public static Theta init(ThetaSpec spec, long seed, DataType dtype) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Map<String, INDArray> v = new LinkedHashMap<>();
+        double[] data = new double[(int) spec.size()];
         for (ThetaSpec.Tensor t : spec.tensors()) {
-            double[] data = new double[(int) t.length()];
+            int off = (int) spec.offset(t.name());
+            int n = (int) t.length();
             switch (t.init()) {
                 case TRUNCATED_NORMAL -> {
                     double std = 1.0 / Math.sqrt(t.fanIn());
-                    for (int i = 0; i < data.length; i++) {
-                        data[i] = std * truncatedGaussian(rng);
+                    for (int i = 0; i < n; i++) {
+                        data[off + i] = std * truncatedGaussian(rng);
                     }
                 }
-                case POINT_ONE -> java.util.Arrays.fill(data, 0.1);
+                case POINT_ONE -> java.util.Arrays.fill(data, off, off + n, 0.1);
                 case ZERO -> { }
             }
-            v.put(t.name(), Nd4j.create(data, t.shape(), DataType.DOUBLE).castTo(dtype));
         }
-        return new Theta(spec, v);
+        return new Theta(spec, Nd4j.createFromArray(data).castTo(dtype));
     }
 
     /**
@@ -82,21 +97,51 @@ public final class Theta {
         return spec;
     }
 
+    /** @return the live flat buffer, canonical order */
+    public INDArray flat() {
+        return flat;
+    }
+
+    /** @return the array type of the buffer */
+    public DataType dataType() {
+        return flat.dataType();
+    }
+
     /**
      * @param name canonical name without prefix
-     * @return the array (live, not a copy)
+     * @return the tensor, a live view of the flat buffer
      */
     public INDArray get(String name) {
-        INDArray v = values.get(name);
+        INDArray v = views.get(name);
         if (v == null) {
             throw new IllegalArgumentException("no theta tensor " + name);
         }
         return v;
     }
 
-    /** @return all arrays by canonical name, in spec order (live) */
+    /** @return all tensors by canonical name, in spec order (live views) */
     public Map<String, INDArray> values() {
-        return java.util.Collections.unmodifiableMap(values);
+        return views;
+    }
+
+    /**
+     * θ ← θ + scale · delta, in place.
+     *
+     * @param delta a gradient or step of the same spec
+     * @param scale its factor (e.g. −lr)
+     * @return this
+     * @throws IllegalArgumentException when delta belongs to another spec
+     */
+    public Theta addi(ThetaGradient delta, double scale) {
+        spec.requireSame(delta.spec(), "the gradient");
+        INDArray d = delta.flat().dataType() == flat.dataType() ? delta.flat() : delta.flat().castTo(flat.dataType());
+        flat.addi(d.mul(scale));
+        return this;
+    }
+
+    /** @return true when every entry is finite */
+    public boolean isFinite() {
+        return !flat.isNaN().any() && !flat.isInfinite().any();
     }
 
     /**
@@ -104,8 +149,36 @@ public final class Theta {
      * @return a deep copy in that type
      */
     public Theta copy(DataType dtype) {
-        Map<String, INDArray> v = new LinkedHashMap<>();
-        values.forEach((k, a) -> v.put(k, a.castTo(dtype).dup()));
-        return new Theta(spec, v);
+        return new Theta(spec, flat.castTo(dtype).dup());
+    }
+
+    /** @return every entry as float64, canonical order */
+    public double[] toDoubles() {
+        return FlatTensors.toDoubles(flat);
+    }
+
+    /**
+     * @param spec the tensor list
+     * @param values {@code spec.size()} entries, canonical order
+     * @param dtype array type of the buffer
+     * @return θ
+     */
+    public static Theta fromDoubles(ThetaSpec spec, double[] values, DataType dtype) {
+        return new Theta(spec, FlatTensors.fromDoubles(spec, values, dtype));
+    }
+
+    /** @return self-describing bytes (kind, spec fingerprint, type, entries) for checkpoints and shipping */
+    public byte[] toBytes() {
+        return FlatTensors.encode(KIND, spec, flat);
+    }
+
+    /**
+     * @param spec the spec the bytes must have been written for
+     * @param bytes from {@link #toBytes()}
+     * @return θ, in the type it was written in
+     * @throws org.metaunsup.BadInputException when the bytes are damaged or of another spec
+     */
+    public static Theta fromBytes(ThetaSpec spec, byte[] bytes) {
+        return new Theta(spec, FlatTensors.decode(KIND, spec, bytes));
     }
 }

@@ -1,10 +1,12 @@
 package org.metaunsup.rule;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.metaunsup.config.RuleConfig;
 
 /**
@@ -34,6 +36,33 @@ public final class ThetaSpec {
      * @param fanIn fan-in for {@link Init#TRUNCATED_NORMAL}
      */
     public record Tensor(String name, long[] shape, Init init, int fanIn) {
+
+        public Tensor {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** Value equality (the record default compares the shape array by identity). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tensor t && name.equals(t.name) && Arrays.equals(shape, t.shape) && init == t.init
+                    && fanIn == t.fanIn;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, Arrays.hashCode(shape), init, fanIn);
+        }
+
+        @Override
+        public String toString() {
+            return name + Arrays.toString(shape);
+        }
+
         /** @return number of entries */
         public long length() {
             long n = 1;
@@ -54,6 +83,8 @@ public final class ThetaSpec {
     private final RuleConfig rule;
     private final int topUnits;
     private final Map<String, Tensor> tensors;
+    private final Map<String, Long> offsets;
+    private final long size;
 
     /**
      * @param rule rule widths
@@ -86,6 +117,14 @@ public final class ThetaSpec {
             updateSet(m, "V");
         }
         this.tensors = Collections.unmodifiableMap(m);
+        Map<String, Long> off = new LinkedHashMap<>();
+        long n = 0;
+        for (Tensor x : m.values()) {
+            off.put(x.name(), n);
+            n += x.length();
+        }
+        this.offsets = Collections.unmodifiableMap(off);
+        this.size = n;
     }
 
     private void updateSet(Map<String, Tensor> m, String set) {
@@ -140,13 +179,74 @@ public final class ThetaSpec {
         return t;
     }
 
-    /** @return total number of θ entries */
+    /** @return total number of θ entries, the length of the flat buffer */
     public long size() {
-        long n = 0;
-        for (Tensor t : tensors.values()) {
-            n += t.length();
+        return size;
+    }
+
+    /**
+     * @param name canonical name without prefix
+     * @return where the tensor starts in the flat buffer: tensors lie in canonical order, each
+     *     in row-major order of its canonical shape
+     */
+    public long offset(String name) {
+        Long o = offsets.get(name);
+        if (o == null) {
+            throw new IllegalArgumentException("no theta tensor " + name);
         }
-        return n;
+        return o;
+    }
+
+    /**
+     * @param other another spec
+     * @param what what was built for {@code other}, for the message
+     * @throws IllegalArgumentException when the specs differ
+     */
+    public void requireSame(ThetaSpec other, String what) {
+        if (!equals(other)) {
+            throw new IllegalArgumentException(what + " belongs to another theta spec (" + other.describe()
+                    + ") than " + describe());
+        }
+    }
+
+    /**
+     * A 64-bit digest of the tensor list (names, shapes) and the rule widths that is the same in
+     * every JVM and version: written into θ and gradient bytes so that they are never read
+     * into another spec.
+     *
+     * @return the digest
+     */
+    public long fingerprint() {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : (rule + ";" + tensors.values()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** @return a short description: rule widths, top units and entry count */
+    public String describe() {
+        return "h=" + rule.hidden() + " d=" + rule.delta() + " top=" + rule.topWidth() + " g=" + rule.gradChannels()
+                + " kernels=" + rule.topKernel() + "/" + rule.kernel() + (rule.vSharesW() ? "" : " own-V")
+                + " n_L=" + topUnits + ", " + size + " entries";
+    }
+
+    /** Value equality over the rule widths and the tensor list. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ThetaSpec s && topUnits == s.topUnits && rule.equals(s.rule)
+                && List.copyOf(tensors.values()).equals(List.copyOf(s.tensors.values()));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rule, topUnits, List.copyOf(tensors.values()));
+    }
+
+    @Override
+    public String toString() {
+        return "ThetaSpec[" + describe() + "]";
     }
 
     /**

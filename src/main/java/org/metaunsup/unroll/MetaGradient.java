@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.rule.ThetaGradient;
 import org.metaunsup.rule.ThetaGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Everything one truncation yields, from a single forward-and-backward pass of its graph: the
@@ -17,11 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param stepLoss meta-loss after each inner step
  * @param supportAccuracy ridge support accuracy after each step
  * @param queryAccuracy ridge query accuracy after each step
- * @param gradient ∂ metaLoss / ∂θ by canonical θ name (no prefix)
+ * @param gradient ∂ metaLoss / ∂θ, flat in the graph's θ spec (named views by canonical name)
  * @param phiAfter base params after the K steps
  */
 public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportAccuracy, double[] queryAccuracy,
-                           Map<String, INDArray> gradient, PhiState phiAfter) {
+                           ThetaGradient gradient, PhiState phiAfter) {
 
     /**
      * Runs the truncation graph once forward and once backward.
@@ -56,32 +58,25 @@ public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportA
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : graph.thetaNames()) {
-            grads.put(name.substring(ThetaGraph.PREFIX.length()), r.gradients().get(name));
+            INDArray g = r.gradients().get(name);
+            String canonical = name.substring(ThetaGraph.PREFIX.length());
+            // A gradient SameDiff left out is not trusted as zero: NaN makes the result
+            // non-finite, so the outer loop drops and counts it.
+            grads.put(canonical, g != null ? g
+                    : Nd4j.valueArrayOf(graph.thetaSpec().tensor(canonical).shape(), Double.NaN, graph.dtype()));
         }
-        return new MetaGradient(out.get(GraphNames.META_LOSS).getDouble(0), loss, sAcc, qAcc, grads,
+        return new MetaGradient(out.get(GraphNames.META_LOSS).getDouble(0), loss, sAcc, qAcc,
+                ThetaGradient.of(graph.thetaSpec(), grads, graph.dtype()),
                 TruncationInputs.phiAfter(graph, out));
     }
 
     /** @return true when the loss and every gradient entry are finite */
     public boolean isFinite() {
-        if (!Double.isFinite(metaLoss)) {
-            return false;
-        }
-        for (INDArray g : gradient.values()) {
-            if (g == null || g.isNaN().any() || g.isInfinite().any()) {
-                return false;
-            }
-        }
-        return true;
+        return Double.isFinite(metaLoss) && gradient.isFinite();
     }
 
     /** @return the global L2 norm of the gradient over all θ tensors */
     public double globalNorm() {
-        double s = 0;
-        for (INDArray g : gradient.values()) {
-            double n = g.norm2Number().doubleValue();
-            s += n * n;
-        }
-        return Math.sqrt(s);
+        return gradient.globalNorm();
     }
 }

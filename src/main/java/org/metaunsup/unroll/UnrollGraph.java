@@ -10,6 +10,7 @@ import org.metaunsup.config.ObjectiveConfig;
 import org.metaunsup.metaobjective.RidgeObjective;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
+import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.rule.UpdateRuleGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -30,16 +31,18 @@ public final class UnrollGraph {
     private final int steps;
     private final boolean withObjective;
     private final DataType dtype;
+    private final ThetaSpec spec;
     private final List<String> thetaNames = new ArrayList<>();
 
     private UnrollGraph(SameDiff sd, GraphConfig config, BaseModelConfig base, int steps,
-                        boolean withObjective, DataType dtype) {
+                        boolean withObjective, DataType dtype, ThetaSpec spec) {
         this.sd = sd;
         this.config = config;
         this.base = base;
         this.steps = steps;
         this.withObjective = withObjective;
         this.dtype = dtype;
+        this.spec = spec;
     }
 
     /**
@@ -59,7 +62,7 @@ public final class UnrollGraph {
             throw new IllegalArgumentException("an unroll needs at least one inner step");
         }
         SameDiff sd = SameDiff.create();
-        UnrollGraph g = new UnrollGraph(sd, config, base, steps, withObjective, dtype);
+        UnrollGraph g = new UnrollGraph(sd, config, base, steps, withObjective, dtype, theta.spec());
         g.emit(theta);
         return g;
     }
@@ -152,29 +155,32 @@ public final class UnrollGraph {
     }
 
     /**
-     * Copies θ values into the graph's variables (same spec as the graph was built with).
+     * Copies θ values into the graph's variables: one assign per tensor from the views of θ's
+     * flat buffer, no graph rebuild (meta-training calls this with every new θ).
      *
-     * @param theta new values
+     * @param theta new values, of the spec the graph was built with
+     * @throws IllegalArgumentException when θ belongs to another spec
      */
     public void loadTheta(Theta theta) {
+        spec.requireSame(theta.spec(), "theta");
         for (String name : thetaNames) {
             INDArray v = theta.get(name.substring(ThetaGraph.PREFIX.length()));
-            INDArray target = sd.getVariable(name).getArr();
-            if (!java.util.Arrays.equals(v.shape(), target.shape())) {
-                throw new IllegalArgumentException(name + ": theta shape " + java.util.Arrays.toString(v.shape())
-                        + " does not match the graph's " + java.util.Arrays.toString(target.shape()));
-            }
-            target.assign(v.castTo(dtype));
+            sd.getVariable(name).getArr().assign(v.dataType() == dtype ? v : v.castTo(dtype));
         }
     }
 
-    /** @return the θ values currently in the graph (copies, canonical names) */
-    public Theta readTheta(org.metaunsup.rule.ThetaSpec spec) {
+    /** @return a copy of the θ values currently in the graph */
+    public Theta readTheta() {
         java.util.Map<String, INDArray> v = new java.util.LinkedHashMap<>();
         for (String name : thetaNames) {
-            v.put(name.substring(ThetaGraph.PREFIX.length()), sd.getVariable(name).getArr().dup());
+            v.put(name.substring(ThetaGraph.PREFIX.length()), sd.getVariable(name).getArr());
         }
         return new Theta(spec, v);
+    }
+
+    /** @return the θ spec the graph was built for */
+    public ThetaSpec thetaSpec() {
+        return spec;
     }
 
     /** @return the names of the θ variables, in canonical order */

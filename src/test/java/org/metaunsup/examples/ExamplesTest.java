@@ -28,6 +28,6 @@ class ExamplesTest {
         assertTrue(mg.isFinite());
         assertEquals(2, mg.stepLoss().length);
         assertTrue(mg.globalNorm() > 0);
-        assertEquals(72, mg.gradient().size());
+        assertEquals(72, mg.gradient().values().size());
     }
 }

@@ -64,12 +64,12 @@ class GoldenTraceTest {
                     "step " + t + " meta-loss " + got + " vs golden " + perStep[t]);
         }
         double largest = 0;
-        for (String name : mg.gradient().keySet()) {
+        for (String name : mg.gradient().values().keySet()) {
             largest = Math.max(largest, golden.get("unroll/grad/" + name).norm2Number().doubleValue());
         }
         double worst = 0;
         String worstName = "";
-        for (Map.Entry<String, INDArray> e : mg.gradient().entrySet()) {
+        for (Map.Entry<String, INDArray> e : mg.gradient().values().entrySet()) {
             INDArray want = golden.get("unroll/grad/" + e.getKey());
             double scale = Math.max(want.norm2Number().doubleValue(), 1e-7 * largest);
             double err = e.getValue().sub(want).norm2Number().doubleValue() / scale;

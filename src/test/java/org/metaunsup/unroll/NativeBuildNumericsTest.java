@@ -38,7 +38,7 @@ class NativeBuildNumericsTest {
             double rel = Math.abs(mg.stepLoss()[t] - perStep[t]) / Math.abs(perStep[t]);
             assertTrue(rel < 1e-5, "step " + t + " meta-loss rel err " + rel);
         }
-        double worst = worstRelativeError(golden, mg.gradient());
+        double worst = worstRelativeError(golden, mg.gradient().values());
         // Measured 1.6e-2 (top-down and hidden-state convolutions; readouts and mix ~1e-4): the
         // batch norms of a K=2 unroll amplify float32 round-off. Same with nd4j's generic kernels.
         assertTrue(worst < 3e-2, "worst float32 meta-gradient rel err vs float64 golden " + worst);
@@ -47,9 +47,9 @@ class NativeBuildNumericsTest {
     @Test
     void float64TakesTheGenericKernels() {
         GoldenTrace golden = new GoldenTrace(TRACE);
-        Map<String, INDArray> with = metaGradient(golden, DataType.DOUBLE).gradient();
+        Map<String, INDArray> with = metaGradient(golden, DataType.DOUBLE).gradient().values();
         Nd4j.getEnvironment().allowHelpers(false);
-        Map<String, INDArray> without = metaGradient(golden, DataType.DOUBLE).gradient();
+        Map<String, INDArray> without = metaGradient(golden, DataType.DOUBLE).gradient().values();
         for (String name : with.keySet()) {
             assertEquals(without.get(name), with.get(name), name + " differs with oneDNN helpers on");
         }
@@ -59,9 +59,9 @@ class NativeBuildNumericsTest {
     @Test
     void float32HelpersAreAsAccurateAsGenericKernels() {
         GoldenTrace golden = new GoldenTrace(TRACE);
-        double fast = worstRelativeError(golden, metaGradient(golden, DataType.FLOAT).gradient());
+        double fast = worstRelativeError(golden, metaGradient(golden, DataType.FLOAT).gradient().values());
         Nd4j.getEnvironment().allowHelpers(false);
-        double generic = worstRelativeError(golden, metaGradient(golden, DataType.FLOAT).gradient());
+        double generic = worstRelativeError(golden, metaGradient(golden, DataType.FLOAT).gradient().values());
         assertTrue(fast <= 1.5 * generic, "float32 rel err vs float64: oneDNN " + fast + ", generic " + generic);
     }
 
