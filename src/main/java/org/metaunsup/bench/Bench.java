@@ -15,6 +15,7 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.Permutation;
+import org.metaunsup.unroll.RuleStep;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
 import org.metaunsup.util.Seeds;
@@ -80,24 +81,21 @@ public final class Bench {
 
         log.accept("inner step graph");
         long t0 = System.nanoTime();
-        UnrollGraph step = UnrollGraph.build(cfg.graph(), base, 1, theta, false, s.dtype());
+        RuleStep step = new RuleStep(cfg.graph(), base, theta, s.dtype());
         r.put("inner_build_ms", ms(t0));
-        r.put("inner_ops", step.sameDiff().getOps().size());
-        Map<String, INDArray> ph = in.placeholders(step);
+        r.put("inner_ops", step.graph().sameDiff().getOps().size());
+        PhiState phi = in.phi();
+        INDArray x = in.unlabelled().get(0);
         List<Double> inner = new ArrayList<>();
         long innerFaults0 = 0;
         for (int i = 0; i < s.innerRepeats() + 1; i++) {
             if (i == 1) {
                 innerFaults0 = minorFaults();
             }
-
             long t = System.nanoTime();
-            Map<String, INDArray> out = step.sameDiff().output(ph, step.outputPhiNames());
-            inner.add(ms(t));
             // Feed the new φ back, as a real inner loop does.
-            PhiState next = TruncationInputs.phiAfter(step, out);
-            ph = new TruncationInputs(next, in.perm(), in.unlabelled(), in.supportX(), in.supportY(), in.queryX(),
-                    in.queryY(), in.classes()).placeholders(step);
+            phi = step.apply(phi, in.perm(), x);
+            inner.add(ms(t));
         }
         r.put("inner_step_page_faults", (minorFaults() - innerFaults0) / Math.max(1, s.innerRepeats()));
         r.put("inner_step_ms_first", inner.get(0));

@@ -10,8 +10,7 @@ import org.metaunsup.data.Batch;
 import org.metaunsup.data.Task;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.unroll.ObjectiveGraph;
-import org.metaunsup.unroll.TruncationInputs;
-import org.metaunsup.unroll.UnrollGraph;
+import org.metaunsup.unroll.RuleStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,7 +33,7 @@ public final class InnerLoop {
     private final ExperimentConfig cfg;
     private final BaseModelConfig base;
     private final DataType dtype;
-    private final UnrollGraph step;
+    private final RuleStep step;
     private final ObjectiveGraph objective;
 
     /**
@@ -47,7 +46,7 @@ public final class InnerLoop {
         this.cfg = cfg;
         this.base = base;
         this.dtype = dtype;
-        this.step = theta == null ? null : UnrollGraph.build(cfg.graph(), base, 1, theta, false, dtype);
+        this.step = theta == null ? null : new RuleStep(cfg.graph(), base, theta, dtype);
         this.objective = new ObjectiveGraph(base, cfg.objective(), dtype);
     }
 
@@ -81,11 +80,7 @@ public final class InnerLoop {
                 }
             }
             if (t < steps && step != null) {
-                INDArray x = task.unlabelled(t, cfg.innerBatch()).features(dtype);
-                TruncationInputs in = new TruncationInputs(phi, task.permutation(), List.of(x), sx, s.y(), qx,
-                        q.y(), cfg.objective().classes());
-                phi = TruncationInputs.phiAfter(step,
-                        step.sameDiff().output(in.placeholders(step), step.outputPhiNames()));
+                phi = step.apply(phi, task.permutation(), task.unlabelled(t, cfg.innerBatch()).features(dtype));
             }
         }
         return curve;

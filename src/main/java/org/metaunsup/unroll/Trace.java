@@ -13,7 +13,6 @@ import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.util.Seeds;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -91,32 +90,20 @@ public final class Trace {
         out.add(new TraceFiles.Entry("input/query_x", in.queryX(), "inputs"));
         out.add(new TraceFiles.Entry("input/query_y", labels(in.queryY()), "inputs"));
 
-        UnrollGraph step = UnrollGraph.build(cfg.graph(), base, 1, theta, false, DataType.DOUBLE);
-        Map<String, INDArray> stepOut = step.sameDiff().output(in.placeholders(step), step.outputPhiNames());
+        PhiState stepped = new RuleStep(cfg.graph(), base, theta, DataType.DOUBLE)
+                .apply(in.phi(), in.perm(), in.unlabelled().get(0));
         for (int l = 1; l <= base.depth(); l++) {
-            for (String p : new String[] {"W", "V", "b"}) {
-                out.add(new TraceFiles.Entry("step/phi/" + p + l, stepOut.get(GraphNames.outPhi(p + l)),
-                        "after one inner step"));
-            }
+            out.add(new TraceFiles.Entry("step/phi/W" + l, stepped.w().get(l - 1), "after one inner step"));
+            out.add(new TraceFiles.Entry("step/phi/V" + l, stepped.v().get(l - 1), "after one inner step"));
+            out.add(new TraceFiles.Entry("step/phi/b" + l, stepped.b().get(l - 1), "after one inner step"));
         }
 
-        UnrollGraph unroll = UnrollGraph.build(cfg.graph(), base, K, theta, true, DataType.DOUBLE);
-        SameDiff sd = unroll.sameDiff();
-        Map<String, INDArray> ph = in.placeholders(unroll);
-        List<String> names = new ArrayList<>(unroll.stepLossNames());
-        names.add(GraphNames.META_LOSS);
-        Map<String, INDArray> losses = sd.output(ph, names);
-        double[] perStep = new double[K];
-        for (int t = 0; t < K; t++) {
-            perStep[t] = losses.get(GraphNames.stepLoss(t)).getDouble(0);
-        }
-        out.add(new TraceFiles.Entry("unroll/meta_loss",
-                Nd4j.scalar(DataType.DOUBLE, losses.get(GraphNames.META_LOSS).getDouble(0)), "K=2 unroll"));
-        out.add(new TraceFiles.Entry("unroll/meta_loss_per_step", Nd4j.createFromArray(perStep), "K=2 unroll"));
-        Map<String, INDArray> grads = sd.calculateGradients(ph, unroll.thetaNames());
-        for (String name : unroll.thetaNames()) {
-            out.add(new TraceFiles.Entry("unroll/grad/" + name.substring(ThetaGraph.PREFIX.length()),
-                    grads.get(name), "K=2 unroll meta-gradient"));
+        MetaGradient mg = MetaGradient.compute(UnrollGraph.build(cfg.graph(), base, K, theta, true, DataType.DOUBLE),
+                in);
+        out.add(new TraceFiles.Entry("unroll/meta_loss", Nd4j.scalar(DataType.DOUBLE, mg.metaLoss()), "K=2 unroll"));
+        out.add(new TraceFiles.Entry("unroll/meta_loss_per_step", Nd4j.createFromArray(mg.stepLoss()), "K=2 unroll"));
+        for (Map.Entry<String, INDArray> e : mg.gradient().values().entrySet()) {
+            out.add(new TraceFiles.Entry("unroll/grad/" + e.getKey(), e.getValue(), "K=2 unroll meta-gradient"));
         }
         return out;
     }

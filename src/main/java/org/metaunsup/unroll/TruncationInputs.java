@@ -34,18 +34,8 @@ public record TruncationInputs(PhiState phi, int[] perm, List<INDArray> unlabell
             throw new IllegalArgumentException("graph has " + graph.steps() + " inner steps, got "
                     + unlabelled.size() + " unlabelled batches");
         }
-        if (phi.depth() != graph.base().depth()) {
-            throw new IllegalArgumentException("phi has " + phi.depth() + " layers, the graph "
-                    + graph.base().depth());
-        }
         Map<String, INDArray> m = new HashMap<>();
-        for (int l = 1; l <= phi.depth(); l++) {
-            m.put(GraphNames.phiW(l), checked(phi.w().get(l - 1), dt, GraphNames.phiW(l),
-                    graph.base().width(l - 1), graph.base().width(l)));
-            m.put(GraphNames.phiV(l), checked(phi.v().get(l - 1), dt, GraphNames.phiV(l),
-                    graph.base().width(l - 1), graph.base().width(l)));
-            m.put(GraphNames.phiB(l), checked(phi.b().get(l - 1), dt, GraphNames.phiB(l), graph.base().width(l)));
-        }
+        putPhi(m, graph, phi);
         m.put(GraphNames.PERM, Permutation.matrix(perm, dt));
         for (int t = 0; t < graph.steps(); t++) {
             m.put(GraphNames.unlabelled(t), checked(unlabelled.get(t), dt, GraphNames.unlabelled(t),
@@ -61,8 +51,30 @@ public record TruncationInputs(PhiState phi, int[] perm, List<INDArray> unlabell
         return m;
     }
 
+    /**
+     * Puts φ's placeholders, checked against the graph's shapes and cast to its type.
+     *
+     * @param m placeholder map to fill
+     * @param graph the graph to feed
+     * @param phi base params
+     */
+    static void putPhi(Map<String, INDArray> m, UnrollGraph graph, PhiState phi) {
+        if (phi.depth() != graph.base().depth()) {
+            throw new IllegalArgumentException("phi has " + phi.depth() + " layers, the graph "
+                    + graph.base().depth());
+        }
+        DataType dt = graph.dtype();
+        for (int l = 1; l <= phi.depth(); l++) {
+            m.put(GraphNames.phiW(l), checked(phi.w().get(l - 1), dt, GraphNames.phiW(l),
+                    graph.base().width(l - 1), graph.base().width(l)));
+            m.put(GraphNames.phiV(l), checked(phi.v().get(l - 1), dt, GraphNames.phiV(l),
+                    graph.base().width(l - 1), graph.base().width(l)));
+            m.put(GraphNames.phiB(l), checked(phi.b().get(l - 1), dt, GraphNames.phiB(l), graph.base().width(l)));
+        }
+    }
+
     /** Placeholder shapes are not validated by SameDiff (SAMEDIFF-FACTS): check them here. */
-    private static INDArray checked(INDArray a, DataType dt, String name, long... shape) {
+    static INDArray checked(INDArray a, DataType dt, String name, long... shape) {
         if (!java.util.Arrays.equals(a.shape(), shape)) {
             throw new IllegalArgumentException(name + " has shape " + java.util.Arrays.toString(a.shape())
                     + ", the graph expects " + java.util.Arrays.toString(shape));

@@ -36,13 +36,10 @@ class MetaGradientTest {
         for (double a : mg.queryAccuracy()) {
             assertTrue(a >= 0 && a <= 1);
         }
-        // φ after the truncation equals two applications of the one-step graph.
-        UnrollGraph one = cache.get(cfg.base(), 1, false, theta, DataType.DOUBLE);
+        // φ after the truncation equals two applications of the rule step.
+        RuleStep one = new RuleStep(cfg.graph(), cfg.base(), theta, DataType.DOUBLE);
         TruncationInputs in = golden.inputs(cfg, 2);
-        var phi1 = TruncationInputs.phiAfter(one, one.sameDiff().output(in.placeholders(one), one.outputPhiNames()));
-        TruncationInputs in2 = new TruncationInputs(phi1, in.perm(), java.util.List.of(in.unlabelled().get(1)),
-                in.supportX(), in.supportY(), in.queryX(), in.queryY(), in.classes());
-        var phi2 = TruncationInputs.phiAfter(one, one.sameDiff().output(in2.placeholders(one), one.outputPhiNames()));
+        var phi2 = one.apply(one.apply(in.phi(), in.perm(), in.unlabelled().get(0)), in.perm(), in.unlabelled().get(1));
         for (int l = 0; l < phi2.depth(); l++) {
             assertEquals(0.0, phi2.w().get(l).sub(mg.phiAfter().w().get(l)).amaxNumber().doubleValue(), 1e-15);
             assertEquals(0.0, phi2.b().get(l).sub(mg.phiAfter().b().get(l)).amaxNumber().doubleValue(), 1e-15);
