@@ -1,7 +1,5 @@
 package org.metaunsup.unroll;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,22 +12,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 
 /**
- * Builds a graph's gradient function once, up front. SameDiff M2.1 prints a line per
- * differentiated op to standard output while doing so (thousands for an unroll); that output
- * is suppressed here, so the build holds a global lock while System.out is swapped.
+ * Builds a graph's gradient function once, up front, and runs its passes. SameDiff M2.1 prints a
+ * line per differentiated op to standard output while building (thousands for an unroll); this
+ * class leaves System.out alone: the command line filters those lines ({@code cli.Logging}), a
+ * JVM of your own decides for itself.
  *
- * <p>It also makes the calling thread's sessions of the graph and of its gradient function
- * free intermediate arrays as soon as they are dead. SameDiff's default session caches released
- * arrays; for a gradient pass, which keeps every activation alive, new buffers then keep landing
- * on fresh pages, and page faults are expensive on the machines we measured (a fresh 6.4 MB
- * array: ~20 ms against ~0.5 ms for reused memory), while resident memory grows with every
- * call. Freed at once, the C allocator hands the same pages back (with the allocator settings
- * of {@code util.Launcher}): the small K=1 meta-gradient went from 2.7 s to about 1.0 s
- * (docs/BENCHMARKS.md). Forward-only graphs keep the default, which reuses arrays well there.
+ * <p>With eager sessions installed ({@link RuntimePolicy#eagerSessions()}), it also makes the
+ * sessions of the graph and of its gradient function free intermediate arrays as soon as they
+ * are dead. SameDiff's default session caches released arrays; for a gradient pass, which keeps
+ * every activation alive, new buffers then keep landing on fresh pages, and page faults are
+ * expensive on the machines we measured (a fresh 6.4 MB array: ~20 ms against ~0.5 ms for
+ * reused memory), while resident memory grows with every call. Freed at once, the C allocator
+ * hands the same pages back (with the allocator settings of {@code util.Launcher}): the small
+ * K=1 meta-gradient went from 2.7 s to about 1.0 s (docs/BENCHMARKS.md). Forward-only graphs
+ * keep the default, which reuses arrays well there.
+ *
+ * <p>Nothing here changes process-wide state unless {@link RuntimePolicy#install()} asked for it.
  */
 public final class GradientFunction {
-
-    private static final Object STDOUT_LOCK = new Object();
 
     /**
      * Graphs whose sessions free arrays eagerly, by identity (SameDiff's own hashCode walks the
@@ -49,17 +49,34 @@ public final class GradientFunction {
         }
     }
 
-    static {
-        // SameDiff re-creates sessions (it clears them when a gradient function is added), so
-        // the choice is made where every session is born.
-        SameDiff.bindInferenceFactory(sd -> {
-            if (!isEager(sd)) {
-                return new InferenceSession(sd);
-            }
-            InferenceSession session = new CachedSubgraphSession(sd);
-            session.setMmgr(new FreeOnReleaseMemoryMgr());
-            return session;
-        });
+    private static volatile boolean eagerSessions;
+    /** The factory bound before ours, delegated to for other graphs and restored on uninstall. */
+    private static org.nd4j.autodiff.samediff.InferenceFactory previous;
+
+    /**
+     * Process-wide choices, made only by {@link RuntimePolicy#install()}.
+     *
+     * @param eager whether gradient graphs get sessions that free arrays at once
+     */
+    static synchronized void configure(boolean eager) {
+        if (eager && previous == null) {
+            // SameDiff re-creates sessions (it clears them when a gradient function is added), so
+            // the choice is made where every session is born.
+            org.nd4j.autodiff.samediff.InferenceFactory before = SameDiff.getInferenceFactory();
+            previous = before;
+            SameDiff.bindInferenceFactory(sd -> {
+                if (!isEager(sd)) {
+                    return before.create(sd);
+                }
+                InferenceSession session = new CachedSubgraphSession(sd);
+                session.setMmgr(new FreeOnReleaseMemoryMgr());
+                return session;
+            });
+        } else if (!eager && previous != null) {
+            SameDiff.bindInferenceFactory(previous);
+            previous = null;
+        }
+        eagerSessions = eager;
     }
 
     private GradientFunction() {}
@@ -71,8 +88,10 @@ public final class GradientFunction {
         if (sd.getFunction("grad") == null) {
             build(sd);
         }
-        freeEagerly(sd);
-        freeEagerly(sd.getFunction("grad"));
+        if (eagerSessions) {
+            freeEagerly(sd);
+            freeEagerly(sd.getFunction("grad"));
+        }
     }
 
     private static void freeEagerly(SameDiff sd) {
@@ -165,14 +184,6 @@ public final class GradientFunction {
     public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {}
 
     private static void build(SameDiff sd) {
-        synchronized (STDOUT_LOCK) {
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(out);
-            }
-        }
+        sd.createGradFunction();
     }
 }

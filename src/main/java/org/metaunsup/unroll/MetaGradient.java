@@ -26,7 +26,9 @@ public record MetaGradient(double metaLoss, double[] stepLoss, double[] supportA
                            ThetaGradient gradient, PhiState phiAfter) {
 
     /**
-     * Runs the truncation graph once forward and once backward.
+     * Runs the truncation graph once forward and once backward. Changes nothing process-wide
+     * and does not collect garbage: a caller that wants the previous pass's native memory reused
+     * calls {@link RuntimePolicy#beforePass()} first (it matters for speed, see there).
      *
      * @param graph a graph built with the objective
      * @param inputs φ and data of the truncation

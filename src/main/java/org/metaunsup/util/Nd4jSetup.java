@@ -1,11 +1,12 @@
 package org.metaunsup.util;
 
-import org.metaunsup.metaobjective.DifferentiableSolve;
+import org.metaunsup.unroll.RuntimePolicy;
 
 /**
- * What every command that builds or loads a graph needs first: the thread settings, the
- * registration of our differentiable solve in place of the stock one (without it a loaded
- * graph's gradient silently falls back to the stock op, which has none).
+ * The command line's whole-process set-up, before anything builds or loads a graph: the thread
+ * settings ({@link ThreadSettings}), our custom ops ({@link CustomOps}) and the command line's
+ * {@link RuntimePolicy}. Library users who only load θ or graphs call {@link CustomOps#register()}
+ * instead and keep their own nd4j settings.
  */
 public final class Nd4jSetup {
 
@@ -19,7 +20,8 @@ public final class Nd4jSetup {
             return;
         }
         ThreadSettings.apply();
-        DifferentiableSolve.register();
+        CustomOps.register();
+        RuntimePolicy.COMMAND_LINE.install();
         done = true;
     }
 }

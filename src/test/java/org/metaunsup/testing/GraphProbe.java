@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.metaunsup.metaobjective.DifferentiableSolve;
+import org.metaunsup.util.CustomOps;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The placeholders are every {@code <dir>/ph-<encoded name>.bin}; each output is written to
  * {@code <dir>/out-<encoded name>.bin} and each gradient to {@code <dir>/grad-<encoded
  * name>.bin} (names encoded by {@link FreshJvm#fileName}). Exit code 0 on success, 3 if
- * computing the gradients threw (message on stdout), 1 on any other failure.
+ * computing the gradients threw (message on stdout), 4 if registering our ops or running the
+ * graph changed the JVM's nd4j thread settings or session factory, 1 on any other failure.
  */
 public final class GraphProbe {
 
@@ -30,9 +31,24 @@ public final class GraphProbe {
         File graph = new File(args[0]);
         File dir = new File(args[1]);
         String loss = args[2];
+        // A user's JVM with thread settings of its own: registering our ops must leave them (and
+        // SameDiff's session factory) as they are. The numbers below run at 1 thread again.
+        Nd4j.getEnvironment().setMaxThreads(2);
+        Nd4j.getEnvironment().setMaxMasterThreads(2);
+        Nd4j.factory().blas().setMaxThreads(2);
+        Object factory = SameDiff.getInferenceFactory();
+        String threads = threadSettings();
         if ("register".equals(args[3])) {
-            DifferentiableSolve.register();
+            CustomOps.register();
         }
+        if (!threads.equals(threadSettings())) {
+            System.out.println("registering our ops changed the thread settings: " + threads + " -> "
+                    + threadSettings());
+            System.exit(4);
+        }
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
         List<String> wrt = List.of(args[4].split(","));
         List<String> outputs = List.of(args).subList(5, args.length);
 
@@ -58,6 +74,15 @@ public final class GraphProbe {
         for (String w : wrt) {
             Nd4j.saveBinary(g.get(w), new File(dir, FreshJvm.fileName("grad", w)));
         }
+        if (SameDiff.getInferenceFactory() != factory) {
+            System.out.println("loading and differentiating our graph replaced SameDiff's session factory");
+            System.exit(4);
+        }
         System.exit(0);
+    }
+
+    private static String threadSettings() {
+        return Nd4j.getEnvironment().maxThreads() + "/" + Nd4j.getEnvironment().maxMasterThreads() + "/"
+                + Nd4j.factory().blas().getMaxThreads();
     }
 }

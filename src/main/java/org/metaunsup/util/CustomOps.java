@@ -1,0 +1,20 @@
+package org.metaunsup.util;
+
+import org.metaunsup.metaobjective.DifferentiableSolve;
+
+/**
+ * Registers every custom op of MetaUnsup with nd4j (today the differentiable solve of the ridge
+ * meta-objective). Without it, a graph loaded from FlatBuffers silently falls back to the stock
+ * op, whose gradient throws. This is all a JVM of your own needs before it loads our θ or
+ * graphs: it changes no thread count, memory setting or output stream (those are
+ * {@link ThreadSettings} and {@code unroll.RuntimePolicy}, which only the command line applies).
+ */
+public final class CustomOps {
+
+    private CustomOps() {}
+
+    /** Idempotent and thread-safe. */
+    public static void register() {
+        DifferentiableSolve.register();
+    }
+}
