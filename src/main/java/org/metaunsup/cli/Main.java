@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             TraceCommand.class,
             BenchCommand.class,
             EvaluateCommand.class,
+            MetatrainCommand.class,
             ReportCommand.class,
         })
 public final class Main implements Callable<Integer> {
