@@ -22,6 +22,9 @@ import org.metaunsup.eval.InnerLoop;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
 import org.metaunsup.eval.MeanSe;
+import org.metaunsup.export.CoreAdapter;
+import org.metaunsup.export.LearnedRule;
+import org.metaunsup.export.ThetaFile;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
@@ -41,14 +44,15 @@ import picocli.CommandLine.Option;
  * applied). Writes a learning curve (CSV, PNG) and a summary into a run folder.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Apply the shipped rule (models/theta-<config>, else a randomly initialised one) to "
+        description = "Apply the shipped rule (the newest models/*.theta.fb, else a meta-initialised one) to "
                 + "fresh base models on unlabelled MNIST 14x14; compare 10-shot accuracy with random features.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = "small", description = "config (default: ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = "--rule", description = "theta folder (default: models/theta-<config> if present, else random)")
+    @Option(names = "--rule", description = "theta file (*.theta.fb) or theta folder (default: the newest "
+            + "*.theta.fb in models/, else models/theta-<config>/, else the meta-initialised rule)")
     Path rule;
 
     @Option(names = "--dataset", defaultValue = "mnist14", description = "dataset (default: ${DEFAULT-VALUE})")
@@ -81,18 +85,30 @@ final class DemoCommand implements Callable<Integer> {
         Nd4jSetup.init();
         DataSplits data = Datasets.load(dataset);
         cfg = cfg.withInputWidth(data.train().dim());
-        Path ruleDir = rule;
-        if (ruleDir == null && Files.isDirectory(Path.of("models", "theta-" + cfg.name()))) {
+        // A θ file (docs/THETA_FORMAT.md) through the loading API: --rule FILE, else the newest
+        // *.theta.fb in models/. A θ folder (trace format) still works: --rule DIR or
+        // models/theta-<config>/.
+        Path ruleFile = rule != null && !Files.isDirectory(rule) ? rule
+                : rule == null ? LearnedRule.newestIn(Path.of("models")).orElse(null) : null;
+        Path ruleDir = rule != null && Files.isDirectory(rule) ? rule : null;
+        if (ruleFile == null && ruleDir == null && Files.isDirectory(Path.of("models", "theta-" + cfg.name()))) {
             ruleDir = Path.of("models", "theta-" + cfg.name());
         }
         Theta theta;
         String ruleName;
-        if (ruleDir == null) {
+        if (ruleFile != null) {
+            LearnedRule learned = LearnedRule.load(ruleFile);
+            cfg = CoreAdapter.withRuleOf(cfg, learned.card());
+            learned.checkArchitecture(cfg.base());
+            theta = learned.theta();
+            ruleName = learned.describe();
+            System.err.println("using the " + ruleName);
+        } else if (ruleDir == null) {
             ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
             theta = Theta.init(spec, Seeds.derive(seed, "theta-init"), DataType.FLOAT);
             ruleName = "untrained rule (random theta)";
-            System.err.println("note: no trained theta found in models/theta-" + cfg.name()
-                    + "; applying a randomly initialised rule");
+            System.err.println("note: no theta file (*" + ThetaFile.EXTENSION + ") in models/: falling back to the "
+                    + "meta-initialised rule of config " + cfg.name() + " (random theta, never meta-trained)");
         } else {
             theta = ThetaFiles.read(ruleDir, cfg.rule(), DataType.FLOAT);
             ruleName = "rule " + ruleDir;
@@ -102,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         seedInfo.put("tasks", "task-<i> streams of the run seed, i < " + seeds);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dataset", dataset);
-        extra.put("rule", ruleDir == null ? "random" : ruleDir.toString());
+        extra.put("rule", ruleFile != null ? ruleFile.toString() : ruleDir == null ? "random" : ruleDir.toString());
         extra.put("base", cfg.base().describe());
         extra.put("inner_steps", steps);
 
@@ -210,7 +226,7 @@ final class DemoCommand implements Callable<Integer> {
                     rAcc[i].se(), zAcc[i].mean(), zAcc[i].se(), rLoss[i].mean(), zLoss[i].mean()));
         }
         AtomicFiles.writeString(dir.resolve("curve.csv"), csv.toString());
-        String ruleLabel = ruleName.startsWith("untrained") ? "untrained rule" : "learned rule";
+        String ruleLabel = ruleName.startsWith("untrained") || ruleName.startsWith("meta-initialised") ? "untrained rule" : "learned rule";
         new CurveChart("10-shot ridge accuracy on MNIST 14x14 (" + seeds + " seeds, mean ± se)", "inner steps")
                 .panel("query accuracy", List.of(
                         series("rule", ruleLabel, x, rAcc), series("none", "random features", x, zAcc)))

@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             EvaluateCommand.class,
             MetatrainCommand.class,
             ReportCommand.class,
+            FeaturesCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -157,21 +157,11 @@ public final class RunFolder {
 
     /** @return the project version from the jar manifest, or "dev" */
     public static String version() {
-        String v = RunFolder.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return org.metaunsup.util.BuildInfo.version();
     }
 
-    /** @return the git commit of the working directory's checkout, or "unknown" */
+    /** @return the commit stamped at build time ({@link org.metaunsup.util.BuildInfo}), or "unknown" */
     public static String commit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor() == 0 && out.matches("[0-9a-f]{4,40}") ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
+        return org.metaunsup.util.BuildInfo.commit();
     }
 }

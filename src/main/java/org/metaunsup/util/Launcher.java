@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * thread count and wait policy, and glibc malloc's mmap/trim thresholds (large arrays must be
  * reused, not returned to the OS and faulted in again). A program cannot set its own
  * environment, so when these are missing {@link #relaunchIfNeeded} starts the same JVM again
- * with them set and passes its exit code through. Users need not set anything in their shell;
+ * with them set and passes its exit code through, under {@code java -jar} and under
+ * {@code mvn exec:java} alike. Users need not set anything in their shell;
  * {@code METAUNSUP_NO_RELAUNCH=1} turns this off.
  */
 public final class Launcher {
@@ -45,13 +46,21 @@ public final class Launcher {
             return Optional.empty();
         }
         boolean missing = ENV.keySet().stream().anyMatch(k -> !env.containsKey(k));
-        Optional<String> java = ProcessHandle.current().info().command();
-        if (!missing || java.isEmpty() || !onClassPath(mainClass)) {
-            return Optional.empty();   // e.g. under mvn exec:java: run in this JVM
+        if (!missing) {
+            return Optional.empty();
+        }
+        // java -jar / java -cp: our classes are on java.class.path and the JVM options are ours.
+        // mvn exec:java: a plugin class loader holds them and the JVM options are Maven's, so
+        // the child gets that loader's class path and only the settings we own.
+        boolean own = onClassPath(mainClass);
+        Optional<String> classPath = own ? Optional.of(System.getProperty("java.class.path"))
+                : loaderClassPath(mainClass);
+        if (classPath.isEmpty()) {
+            return Optional.empty();   // unknown launcher: run here with in-process settings
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(java.get());
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> jvmArgs = own ? ManagementFactory.getRuntimeMXBean().getInputArguments() : forwardedProperties();
         cmd.addAll(jvmArgs);
         if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes"))) {
             // Native arrays are freed when the JVM collects their wrappers; the Java heap stays
@@ -63,7 +72,7 @@ public final class Launcher {
             }
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath.get());
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
@@ -88,6 +97,38 @@ public final class Launcher {
         } catch (Exception e) {
             return Optional.empty();   // cannot relaunch: run here with in-process settings
         }
+    }
+
+    /**
+     * System properties a user may set for the native libraries or logging (e.g.
+     * {@code mvn exec:java -Djavacpp.platform.extension=-onednn}); Maven makes its -D options
+     * system properties of its own JVM, so they are passed on to the child as -D options.
+     */
+    private static List<String> forwardedProperties() {
+        List<String> out = new ArrayList<>();
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("org.bytedeco.") || k.startsWith("javacpp.") || k.startsWith("org.nd4j.")
+                    || k.startsWith("org.slf4j.") || k.startsWith("org.deeplearning4j.")) {
+                out.add("-D" + k + "=" + System.getProperty(k));
+            }
+        }
+        return out;
+    }
+
+    /** The class path of the URL class loader that loaded the class (Maven's exec:java). */
+    private static Optional<String> loaderClassPath(Class<?> c) {
+        if (!(c.getClassLoader() instanceof java.net.URLClassLoader loader)) {
+            return Optional.empty();
+        }
+        List<String> entries = new ArrayList<>();
+        for (java.net.URL u : loader.getURLs()) {
+            try {
+                entries.add(Path.of(u.toURI()).toString());
+            } catch (URISyntaxException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+        return entries.isEmpty() ? Optional.empty() : Optional.of(String.join(File.pathSeparator, entries));
     }
 
     private static long physicalMemoryBytes() {

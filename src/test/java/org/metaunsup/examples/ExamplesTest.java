@@ -3,8 +3,12 @@ package org.metaunsup.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.export.LearnedRule;
 import org.metaunsup.eval.InnerLoop;
 import org.metaunsup.unroll.MetaGradient;
 
@@ -29,5 +33,28 @@ class ExamplesTest {
         assertEquals(2, mg.stepLoss().length);
         assertTrue(mg.globalNorm() > 0);
         assertEquals(72, mg.gradient().values().size());
+    }
+
+    @Test
+    void exportAndReloadExampleReloadsAnIdenticalRule(@TempDir Path tmp) throws Exception {
+        ExportAndReloadExample.Result r = ExportAndReloadExample.run(tmp, 2, 1);
+        assertEquals(0.0, r.maxDifference(), "reloaded rule trains the other architecture identically");
+        assertEquals(LearnedRule.load(r.file()).theta().values().size(), r.thetaTensors());
+        assertEquals(0, r.card().outerStep());
+        assertEquals(32, r.card().topUnits());
+        assertTrue(r.bytes() > 10_000 && Files.exists(tmp.resolve("card.json")));
+        assertTrue(Files.readString(tmp.resolve("summary.txt")).contains("max |W difference| = 0"));
+    }
+
+    @Test
+    void dl4jPipelineExampleBeatsChanceWithTenLabelsPerClass(@TempDir Path tmp) throws Exception {
+        Dl4jPipelineExample.Result r = Dl4jPipelineExample.run(LearnedRule.metaInitialised("small", 1), 10, 1000, 1,
+                tmp);
+        System.out.println(Files.readString(tmp.resolve("summary.txt")));
+        assertEquals(100, r.labelled());
+        assertTrue(r.transferAccuracy() > 0.2, "chance is 0.1: " + r);
+        assertEquals(r.transferAccuracy(), r.reloadedAccuracy(), "ModelSerializer round trip");
+        assertTrue(r.populationAccuracy() > 0.2 && r.batchAccuracy() > 0.2, r.toString());
+        assertTrue(Files.size(tmp.resolve("transfer.zip")) > 1000);
     }
 }

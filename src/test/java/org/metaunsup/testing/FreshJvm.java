@@ -105,4 +105,30 @@ public final class FreshJvm {
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
+
+    /**
+     * Runs any main class of the test class path in a fresh JVM.
+     *
+     * @param main class with a main method
+     * @param args its arguments
+     * @return exit code and output
+     * @throws IOException if the process cannot be started
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static Result runMain(Class<?> main, String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "passive");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(main.getSimpleName() + " timed out");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
 }

@@ -1,0 +1,237 @@
+package org.metaunsup.cli;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.metaunsup.BadInputException;
+import org.metaunsup.config.Activation;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Dataset;
+import org.metaunsup.data.Datasets;
+import org.metaunsup.dl4j.ArrayDataSetIterator;
+import org.metaunsup.dl4j.RuleFeatureExtractor;
+import org.metaunsup.export.BaseParams;
+import org.metaunsup.export.CoreAdapter;
+import org.metaunsup.export.LearnedRule;
+import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.RunFolder;
+import org.metaunsup.util.Nd4jSetup;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code features}: learn a base model on the user's unlabelled images with a rule, and write
+ * the DL4J feature extractor, φ with its population statistics, and the features of every image.
+ */
+@Command(name = "features", mixinStandardHelpOptions = true,
+        description = {"Train a base model on unlabelled images with a learned rule and write the DL4J "
+                + "feature extractor (model.zip), phi (phi/*.npy) and the features of every image "
+                + "(features-train.npy, features-test.npy) into --out."})
+final class FeaturesCommand implements Callable<Integer> {
+
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), or 'random' for a "
+            + "meta-initialised rule of --config")
+    String rule;
+
+    @Option(names = "--config", defaultValue = "small", description = "config of a 'random' rule (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--dataset", required = true, description = "mnist14, alphabet14, ... or idx:IMAGES[,LABELS]")
+    String dataset;
+
+    @Option(names = "--arch", description = "hidden and top widths, e.g. 128x4,32 or 64,64,32 (the top "
+            + "width must be the rule's; default: the architecture stored with the rule)")
+    String arch;
+
+    @Option(names = "--activation", description = "base model activation (default: the rule's)")
+    String activation;
+
+    @Option(names = "--steps", defaultValue = "200", description = "inner steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of theta init (random) and of the base model (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1) {
+            throw new BadInputException("--steps must be >= 1");
+        }
+        Nd4jSetup.init();
+        LearnedRule r = rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
+        if (r.isMetaInitialised()) {
+            System.err.println("note: " + r.describe() + " has never been meta-trained");
+        }
+        DataSplits data = Datasets.load(dataset);
+        Dataset train = data.train();
+        if (train.count() < r.innerBatch()) {
+            throw new BadInputException(dataset + " has " + train.count() + " images, fewer than the rule's inner batch "
+                    + r.innerBatch());
+        }
+        Activation act = activation == null ? Activation.parse(r.card().activation()) : Activation.parse(activation);
+        BaseModelConfig shape = new BaseModelConfig(widths(train.dim(), r), act);
+        r.checkArchitecture(shape);
+
+        ArrayDataSetIterator unlabelled = ArrayDataSetIterator.of(train, ArrayDataSetIterator.all(train), false, 256);
+        System.err.printf(Locale.ROOT, "%d inner steps of the %s on %s (%d images), base model %s%n", steps,
+                r.describe(), train.name(), train.count(), shape.describe());
+        RuleFeatureExtractor ex;
+        try (Progress p = new Progress("inner steps", steps)) {
+            ex = RuleFeatureExtractor.learn(r, unlabelled, shape, steps, seed, p);
+        }
+
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("base_model", seed);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("rule", r.source().map(Path::toString).orElse("random"));
+        extra.put("rule_card", r.card().toString());
+        extra.put("dataset", dataset);
+        extra.put("base", shape.describe());
+        extra.put("inner_steps", steps);
+        RunFolder.create(out, "features", CoreAdapter.withBase(r.card().toConfig(), shape), seeds, extra);
+        AtomicFiles.writeString(out.resolve("card.json"), r.card().toJson() + "\n");
+
+        MultiLayerNetwork net = ex.network(DataType.FLOAT);
+        Path zip = out.resolve("model.zip");
+        Path tmp = Files.createTempFile(out, ".model.zip", ".tmp");
+        try {
+            ModelSerializer.writeModel(net, tmp.toFile(), true);
+            AtomicFiles.move(tmp, zip);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Path phiDir = Files.createDirectories(out.resolve("phi"));
+        BaseParams phi = ex.model().params();
+        for (int l = 1; l <= phi.depth(); l++) {
+            npy(phiDir.resolve("W" + l + ".npy"), phi.w().get(l - 1));
+            npy(phiDir.resolve("V" + l + ".npy"), phi.v().get(l - 1));
+            npy(phiDir.resolve("b" + l + ".npy"), phi.b().get(l - 1));
+            npy(phiDir.resolve("bn_mean" + l + ".npy"), ex.statistics().mean().get(l - 1));
+            npy(phiDir.resolve("bn_var" + l + ".npy"), ex.statistics().variance().get(l - 1));
+        }
+        List<String> written = new ArrayList<>(List.of("model.zip", "phi/", "card.json", "manifest.json",
+                "config.properties"));
+        writeFeatures(net, train, "train", written);
+        if (data.hasTest()) {
+            writeFeatures(net, data.test(), "test", written);
+        }
+        System.err.println("wrote " + String.join(", ", written));
+        System.out.println(out.toAbsolutePath());
+        return 0;
+    }
+
+    private void writeFeatures(MultiLayerNetwork net, Dataset d, String part, List<String> written) throws Exception {
+        ArrayDataSetIterator it = ArrayDataSetIterator.of(d, ArrayDataSetIterator.all(d), false, 1024);
+        List<INDArray> chunks = new ArrayList<>();
+        while (it.hasNext()) {
+            chunks.add(net.output(it.next().getFeatures(), false));
+        }
+        INDArray f = Nd4j.concat(0, chunks.toArray(new INDArray[0]));
+        if (f.isNaN().any() || f.isInfinite().any()) {
+            throw new IllegalStateException("features of " + d.name() + " are not finite");
+        }
+        npy(out.resolve("features-" + part + ".npy"), f);
+        written.add("features-" + part + ".npy " + java.util.Arrays.toString(f.shape()));
+        if (d.isLabelled()) {
+            npy(out.resolve("labels-" + part + ".npy"), Nd4j.createFromArray(d.labels()));
+            written.add("labels-" + part + ".npy");
+        }
+    }
+
+    /** Writes .npy through nd4j's own writer, atomically (tested against our reader in FeaturesCommandTest). */
+    private static void npy(Path target, INDArray a) throws Exception {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            File f = tmp.toFile();
+            Nd4j.writeAsNumpy(a.dup('c'), f);
+            AtomicFiles.move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private int[] widths(int input, LearnedRule r) {
+        List<Integer> w = new ArrayList<>();
+        w.add(input);
+        if (arch == null) {
+            int[] stored = r.card().architecture();
+            if (stored == null) {
+                stored = r.card().toConfig().base().widths();
+            }
+            for (int i = 1; i < stored.length; i++) {
+                w.add(stored[i]);
+            }
+        } else {
+            for (String part : arch.split(",")) {
+                String p = part.trim();
+                try {
+                    int x = p.indexOf('x');
+                    int width = Integer.parseInt(x < 0 ? p : p.substring(0, x));
+                    int times = x < 0 ? 1 : Integer.parseInt(p.substring(x + 1));
+                    if (width < 1 || times < 1) {
+                        throw new NumberFormatException();
+                    }
+                    for (int i = 0; i < times; i++) {
+                        w.add(width);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new BadInputException("--arch '" + arch + "': expected widths like 128x4,32 or 64,64,32");
+                }
+            }
+        }
+        if (w.size() < 2) {
+            throw new BadInputException("--arch needs at least the top width");
+        }
+        return w.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A progress bar on a terminal, a line per 10 % otherwise (logs, tests). */
+    private static final class Progress implements IntConsumer, AutoCloseable {
+        private final ProgressBar bar;
+        private final int total;
+        private final String task;
+
+        Progress(String task, int total) {
+            this.task = task;
+            this.total = total;
+            this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName(task)
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setConsumer(
+                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        @Override
+        public void accept(int done) {
+            if (bar != null) {
+                bar.stepTo(done);
+            } else if (done == total || done % Math.max(1, total / 10) == 0) {
+                System.err.printf(Locale.ROOT, "  %s: %d/%d%n", task, done, total);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}
