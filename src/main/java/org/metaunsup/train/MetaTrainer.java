@@ -515,7 +515,8 @@ public final class MetaTrainer {
         Path dir = options.runDir().resolve(THETA_FOLDER);
         String stem = String.format("step-%08d", step);
         Map<String, Object> card = new LinkedHashMap<>();
-        card.put("format", "SameDiff FlatBuffers; theta/<canonical name> variables (DESIGN.md section 10)");
+        card.put("format", "metaunsup theta file (docs/THETA_FORMAT.md): SameDiff FlatBuffers, theta/<canonical name> "
+                + "variables, one inner step, the card");
         card.put("file", stem + ThetaExport.EXTENSION);
         card.put("config", config.name());
         card.put("config_properties", config.toProperties());
@@ -530,7 +531,11 @@ public final class MetaTrainer {
         card.put("top_units", config.base().topWidth());
         card.put("dtype", theta.dataType().name());
         card.put("training_data", trainingDataInfo());
-        ThetaExport.write(dir.resolve(stem + ThetaExport.EXTENSION), theta, card);
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (DataSplits.FileCheck f : WorkerContext.trainingData(config).files()) {
+            checksums.put(f.path(), f.md5());
+        }
+        ThetaExport.write(dir.resolve(stem + ThetaExport.EXTENSION), theta, config, step, seed, checksums);
         org.metaunsup.io.AtomicFiles.writeString(dir.resolve(stem + ".json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(card) + "\n");
     }

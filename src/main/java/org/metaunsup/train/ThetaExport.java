@@ -1,42 +1,37 @@
 package org.metaunsup.train;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
-import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.export.ThetaCard;
+import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.rule.ThetaGraph;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Writes θ at a checkpoint as a SameDiff FlatBuffers file that a fresh JVM reads with plain
- * {@code SameDiff.fromFlatFile}: every tensor a VARIABLE named {@code theta/<canonical name>}
- * (DESIGN.md §10 names and layouts). The one place meta-training writes θ files, so that switching
- * to the project's θ file format (with its card and inner-step graph) is a change here only.
+ * Writes θ at a checkpoint as the project's θ file ({@link ThetaFile}, docs/THETA_FORMAT.md): one
+ * SameDiff FlatBuffers file that a fresh JVM reads with plain {@code SameDiff.fromFlatFile} (θ as
+ * VARIABLEs {@code theta/<canonical name>}, one inner step, the card). The one place meta-training
+ * writes θ files.
  */
 public final class ThetaExport {
 
     /** File ending of exported θ. */
-    public static final String EXTENSION = ".theta.fb";
+    public static final String EXTENSION = ThetaFile.EXTENSION;
 
     private ThetaExport() {}
 
     /**
      * @param file target (written atomically)
      * @param theta θ
-     * @param card provenance, kept in the JSON manifest beside the file (not inside it here)
+     * @param config the run's config
+     * @param outerStep outer steps applied to θ
+     * @param seed run seed
+     * @param dataChecksums training data files → MD5
      * @throws IOException on failure
      */
-    public static void write(Path file, Theta theta, Map<String, Object> card) throws IOException {
-        SameDiff sd = SameDiff.create();
-        for (Map.Entry<String, INDArray> e : theta.values().entrySet()) {
-            sd.var(ThetaGraph.PREFIX + e.getKey(), e.getValue().dup());
-        }
-        ByteBuffer buf = sd.asFlatBuffers(false);
-        byte[] bytes = new byte[buf.remaining()];
-        buf.get(bytes);
-        AtomicFiles.write(file, bytes);
+    public static void write(Path file, Theta theta, ExperimentConfig config, long outerStep, long seed,
+                             Map<String, String> dataChecksums) throws IOException {
+        ThetaFile.write(file, theta, ThetaCard.of(config, outerStep, Map.of("run", seed), dataChecksums));
     }
 }

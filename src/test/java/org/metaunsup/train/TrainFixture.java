@@ -30,9 +30,24 @@ final class TrainFixture {
 
     private TrainFixture() {}
 
-    static MetaTrainer.Options tiny(Path dir, long steps, int workers) {
+    /**
+     * {@code tiny} with one architecture and one truncation length (one graph to build: a tiny K=2
+     * meta-gradient still costs about a second, op overhead) and one gradient per outer step.
+     */
+    static final String CONFIG = "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\n"
+            + "task.truncation = 2\nouter.batch = 1\nouter.checkpoint_every = 2\nouter.eval_every = 2\n";
+
+    /**
+     * @param dir run folder; the config file is written beside it
+     * @param steps target outer step
+     * @param workers N
+     * @return options of a test run (threads, no held-out evaluation)
+     */
+    static MetaTrainer.Options tiny(Path dir, long steps, int workers) throws IOException {
         Nd4jSetup.init();
-        return MetaTrainer.Options.threads(dir, "tiny", steps, workers).withEvaluation(0, 1);
+        Path cfg = dir.resolveSibling(dir.getFileName() + "-tiny.properties");
+        java.nio.file.Files.writeString(cfg, CONFIG);
+        return MetaTrainer.Options.threads(dir, cfg.toString(), steps, workers).withEvaluation(0, 1);
     }
 
     static MetaTrainer.Result run(MetaTrainer.Options o, Log log, MetaTrainer.Hooks hooks) throws IOException {
