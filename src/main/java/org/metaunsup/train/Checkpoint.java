@@ -53,8 +53,9 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
     private static final int FORMAT = 1;
 
     /**
-     * Test hook: when this system property names a file, writing a checkpoint's state stops half way,
-     * creates that file and waits forever (so a test can kill the process inside the write).
+     * Test hook: {@code <step>:<file>}. Writing the checkpoint of that outer step stops half way
+     * through its state, creates the file and waits forever, so that a test can kill the process
+     * inside the write.
      */
     public static final String PAUSE_PROPERTY = "metaunsup.test.pauseInCheckpointWrite";
 
@@ -156,7 +157,9 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         Files.createDirectories(dir);
         String name = String.format("ckpt-%08d-%010d", learner.step(), learner.received());
         byte[] bytes = toBytes();
-        String pause = System.getProperty(PAUSE_PROPERTY);
+        String hook = System.getProperty(PAUSE_PROPERTY);
+        String pause = hook != null && hook.startsWith(learner.step() + ":")
+                ? hook.substring(hook.indexOf(':') + 1) : null;
         AtomicFiles.write(dir.resolve(name + ".bin"), out -> {
             if (pause == null) {
                 out.write(bytes);
@@ -195,7 +198,10 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         return name;
     }
 
-    /** Keeps the newest {@link #KEEP} complete checkpoints; removes older ones and orphaned state files. */
+    /**
+     * Keeps the newest {@link #KEEP} complete checkpoints; removes older ones, state files without a
+     * manifest and temp files of writes that were killed.
+     */
     private static void prune(Path dir) throws IOException {
         List<String> names = names(dir);
         for (int i = KEEP; i < names.size(); i++) {
@@ -205,7 +211,9 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("ckpt-") && f.endsWith(".bin")
+                if (f.startsWith(".ckpt-") && f.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                } else if (f.startsWith("ckpt-") && f.endsWith(".bin")
                         && !names.subList(0, Math.min(KEEP, names.size())).contains(f.substring(0, f.length() - 4))) {
                     Files.deleteIfExists(p);
                 }
