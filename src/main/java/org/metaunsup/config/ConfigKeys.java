@@ -172,6 +172,11 @@ public final class ConfigKeys {
     public static final Key<IntRange> TASK_INNER_STEPS = range("task.inner_steps", c -> c.task().innerSteps());
     /** Truncation length k. */
     public static final Key<IntRange> TASK_TRUNCATION = range("task.truncation", c -> c.task().truncation());
+    /** Distortions of the images meta-training tasks draw. */
+    public static final Key<String> TASK_AUGMENTATION = add(new Key<>("task.augmentation",
+            "one of " + String.join(", ", TaskDistributionConfig.AUGMENTATIONS), s -> s,
+            TaskDistributionConfig.AUGMENTATIONS::contains, c -> c.task().augmentation(), s -> s))
+            .olderRecords("none");
 
     // Outer optimiser.
     /** Adam learning rate. */
@@ -253,7 +258,8 @@ public final class ConfigKeys {
                             get(v, OBJECTIVE_LAMBDA)),
                     get(v, INNER_BATCH), get(v, INNER_ETA));
             TaskDistributionConfig task = new TaskDistributionConfig(get(v, TASK_HIDDEN_LAYERS),
-                    get(v, TASK_HIDDEN_WIDTH), get(v, TASK_INNER_STEPS), get(v, TASK_TRUNCATION));
+                    get(v, TASK_HIDDEN_WIDTH), get(v, TASK_INNER_STEPS), get(v, TASK_TRUNCATION),
+                    get(v, TASK_AUGMENTATION));
             OuterConfig outer = new OuterConfig(get(v, OUTER_LR), get(v, OUTER_BETA1), get(v, OUTER_BETA2),
                     get(v, OUTER_EPS), get(v, OUTER_CLIP_NORM), get(v, OUTER_BATCH), get(v, OUTER_CHECKPOINT_EVERY),
                     get(v, OUTER_EVAL_EVERY));

@@ -8,6 +8,12 @@ package org.metaunsup.config;
  * @param hiddenWidth sampled hidden width
  * @param innerSteps total inner length T of a task (log-uniform)
  * @param truncation inner steps k of one truncation (log-uniform)
+ * @param augmentation whether the task sampler distorts every image it draws ({@code alphabet}: the
+ *     sampler's alphabet distortions; {@code none})
  */
 public record TaskDistributionConfig(IntRange hiddenLayers, IntRange hiddenWidth, IntRange innerSteps,
-                                     IntRange truncation) {}
+                                     IntRange truncation, String augmentation) {
+
+    /** The values {@code task.augmentation} accepts. */
+    public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "alphabet");
+}

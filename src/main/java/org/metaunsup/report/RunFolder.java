@@ -84,6 +84,51 @@ public final class RunFolder {
     }
 
     /**
+     * Reopens the run folder of an earlier run that is being continued: keeps its manifest (start
+     * time, seeds, …), marks it running again and appends one entry to its {@code resumed} list.
+     *
+     * @param dir the run folder (holds a manifest)
+     * @param entry what the continuation records (e.g. the checkpoint it started from)
+     * @return the run folder
+     * @throws IOException when the manifest cannot be read or written
+     */
+    @SuppressWarnings("unchecked")
+    public static RunFolder resume(Path dir, Map<String, Object> entry) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        Map<String, Object> m = Files.isRegularFile(file)
+                ? new LinkedHashMap<>(new ObjectMapper().readValue(file.toFile(), Map.class)) : new LinkedHashMap<>();
+        java.util.List<Object> resumed = new java.util.ArrayList<>();
+        if (m.get("resumed") instanceof java.util.List<?> l) {
+            resumed.addAll(l);
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("at", Instant.now().toString());
+        e.put("commit", commit());
+        e.putAll(entry);
+        resumed.add(e);
+        m.put("resumed", resumed);
+        m.put("finished", false);
+        m.put("status", Status.RUNNING.json());
+        m.remove("ended");
+        m.remove("error");
+        RunFolder run = new RunFolder(dir, m);
+        run.writeManifest();
+        return run;
+    }
+
+    /**
+     * Sets one manifest field and rewrites the manifest.
+     *
+     * @param key field
+     * @param value its value (JSON-serialisable)
+     * @throws IOException on write failure
+     */
+    public void put(String key, Object value) throws IOException {
+        manifest.put(key, value);
+        writeManifest();
+    }
+
+    /**
      * Records in the manifest how the run ended.
      *
      * @param status how it ended ({@code finished} is true only for {@link Status#FINISHED})

@@ -1,0 +1,598 @@
+package org.metaunsup.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.metaunsup.BadInputException;
+import org.metaunsup.DivergenceException;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.io.OutputPaths;
+import org.metaunsup.report.RunFolder;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Meta-training of one run folder (DESIGN.md §4): workers run truncations through an
+ * {@link Engine}; each result is handed to the {@link Learner} as it completes, which applies one
+ * Adam step per B gradients. The main thread writes a metrics row per outer step, runs the
+ * held-out evaluation every {@code outer.eval_every} steps, and writes a checkpoint (plus θ
+ * export and figure) every {@code outer.checkpoint_every} steps, at the last step and when asked
+ * to stop.
+ *
+ * <p>Consistency: a checkpoint is a snapshot taken under the trainer's lock of the learner (with
+ * the gradients received but not yet applied) and of each worker's state as of its last result
+ * handed in. A worker's truncation still in flight is not in it and is recomputed after a resume;
+ * nothing else is lost or counted twice.
+ *
+ * <p>Reproducibility: every random choice is a function of (seed, worker, counter)
+ * ({@link TaskDraws}); with one worker the order of results is fixed, so the same seed gives a
+ * bit-identical θ and a resumed run equals a straight one. With several workers the order in which
+ * results arrive depends on timing, so θ differs from run to run (docs/TRAINING.md).
+ */
+public final class MetaTrainer {
+
+    /** Name of the resolved config file in a run folder. */
+    public static final String CONFIG_FILE = "config.properties";
+    /** θ exports inside a run folder. */
+    public static final String THETA_FOLDER = "theta";
+
+    /**
+     * What to run.
+     *
+     * @param runDir the run folder
+     * @param config config name or file, or null to take the run folder's own (with resume)
+     * @param steps stop after this outer step (0: run until stopped)
+     * @param workers N
+     * @param engine {@code threads} or {@code spark}
+     * @param master Spark master URL (spark only), or null
+     * @param resume continue the run folder from its newest good checkpoint
+     * @param seed run seed, or null (0 for a new run; the checkpoint's on resume)
+     * @param dtype floating type of the graphs
+     * @param evalSteps inner steps of the held-out evaluation (0: no evaluation)
+     * @param evalSeeds seeds of the held-out evaluation
+     */
+    public record Options(Path runDir, String config, long steps, int workers, String engine, String master,
+                          boolean resume, Long seed, DataType dtype, int evalSteps, int evalSeeds) {
+
+        /**
+         * @param runDir run folder
+         * @param config config name
+         * @param steps target outer step
+         * @param workers N
+         * @return options for the threads engine, a new run, seed 0, float32, evaluation of 100 steps × 2 seeds
+         */
+        public static Options threads(Path runDir, String config, long steps, int workers) {
+            return new Options(runDir, config, steps, workers, "threads", null, false, null, DataType.FLOAT, 100, 2);
+        }
+
+        /** @return a copy that resumes */
+        public Options resuming() {
+            return new Options(runDir, config, steps, workers, engine, master, true, seed, dtype, evalSteps, evalSeeds);
+        }
+
+        /**
+         * @param s target outer step
+         * @return a copy with that target
+         */
+        public Options withSteps(long s) {
+            return new Options(runDir, config, s, workers, engine, master, resume, seed, dtype, evalSteps, evalSeeds);
+        }
+
+        /**
+         * @param e engine name
+         * @param m master URL
+         * @return a copy with that engine
+         */
+        public Options withEngine(String e, String m) {
+            return new Options(runDir, config, steps, workers, e, m, resume, seed, dtype, evalSteps, evalSeeds);
+        }
+
+        /**
+         * @param innerSteps inner steps (0: none)
+         * @param seeds seeds
+         * @return a copy with that evaluation
+         */
+        public Options withEvaluation(int innerSteps, int seeds) {
+            return new Options(runDir, config, steps, workers, engine, master, resume, seed, dtype, innerSteps, seeds);
+        }
+
+        /**
+         * @param s seed
+         * @return a copy with that seed
+         */
+        public Options withSeed(Long s) {
+            return new Options(runDir, config, steps, workers, engine, master, resume, s, dtype, evalSteps, evalSeeds);
+        }
+    }
+
+    /** Told what happens; every method is called from the trainer's main thread. */
+    public interface Listener {
+        /**
+         * @param line one line for the user
+         */
+        void message(String line);
+
+        /**
+         * @param row the metrics of an outer step just applied
+         * @param target the outer step the run stops at (0: none)
+         */
+        void step(Map<String, Object> row, long target);
+
+        /** @param row a held-out evaluation just measured */
+        default void evaluated(Map<String, Object> row) {}
+    }
+
+    /** Test hooks; the defaults change nothing. */
+    public static final class Hooks {
+        /** Applied to every truncation before the learner sees it (e.g. to inject a NaN). */
+        public UnaryOperator<Truncation> tap = UnaryOperator.identity();
+        /** Replaces the engine ({@code Engine} for the given trainer inputs), or null for the usual one. */
+        public java.util.function.Function<MetaTrainer, Engine> engine;
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param step the last outer step applied
+     * @param checkpoint the last checkpoint written, or null
+     * @param stopped true when stopped by request before the target
+     * @param received gradients received over the whole run
+     * @param applied gradients applied over the whole run
+     * @param dropped non-finite gradients dropped over the whole run
+     */
+    public record Result(long step, String checkpoint, boolean stopped, long received, long applied, long dropped) {}
+
+    /** Columns of {@code metrics.jsonl} / {@code metrics.csv}. */
+    public static final List<String> METRIC_COLUMNS = List.of("outer_step", "wall_seconds", "meta_loss",
+            "query_accuracy", "grad_norm", "clip_scale", "staleness_mean", "staleness_max", "dropped",
+            "meta_gradients_per_minute", "inner_steps_per_second", "truncation_mean", "gradients_applied");
+
+    private record Snapshot(Learner.State learner, List<WorkerState> workers, double wallSeconds) {}
+
+    private record Event(Learner.Step step, Snapshot snapshot, Theta theta, boolean last, long sessionReceived,
+                         long sessionInnerSteps, double wallSeconds) {}
+
+    private final Options options;
+    private final ExperimentConfig config;
+    private final String configText;
+    private final Listener listener;
+    private final Hooks hooks;
+    private final Object lock = new Object();
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private long seed;
+    private Learner learner;
+    private WorkerState[] committed;
+    private volatile boolean open = true;
+    private volatile Throwable failure;
+    private long sessionReceived;
+    private long sessionInnerSteps;
+    private long sessionStart;
+    private double wallOffset;
+    private long target;
+    private HeldOutEvaluation evaluation;
+
+    /**
+     * @param options what to run
+     * @param listener progress
+     * @param hooks test hooks (may be null)
+     * @throws BadInputException for an unusable config, run folder or option
+     */
+    public MetaTrainer(Options options, Listener listener, Hooks hooks) {
+        this.options = options;
+        this.listener = listener;
+        this.hooks = hooks != null ? hooks : new Hooks();
+        if (options.workers() < 1) {
+            throw new BadInputException("--workers " + options.workers() + ": must be at least 1");
+        }
+        if (options.steps() < 0) {
+            throw new BadInputException("--steps " + options.steps() + ": must be at least 1 (or omitted)");
+        }
+        if (!List.of("threads", "spark").contains(options.engine())) {
+            throw new BadInputException("--engine " + options.engine() + ": must be threads or spark");
+        }
+        Path stored = options.runDir().resolve(CONFIG_FILE);
+        String name = options.config();
+        if (name == null) {
+            if (!options.resume() || !Files.isRegularFile(stored)) {
+                throw new BadInputException("--config is required (only --resume of a run folder with its "
+                        + CONFIG_FILE + " may leave it out)");
+            }
+            name = stored.toString();
+        }
+        this.config = ConfigLoader.load(name);
+        WorkerContext.side(config);
+        this.configText = configText(config);
+        if (options.resume() && Files.isRegularFile(stored) && options.config() != null) {
+            Map<String, String> before = ConfigLoader.load(stored.toString()).toProperties();
+            Map<String, String> now = config.toProperties();
+            for (Map.Entry<String, String> e : now.entrySet()) {
+                if (!e.getValue().equals(before.get(e.getKey()))) {
+                    throw new BadInputException("--resume: run folder " + options.runDir() + " was started with "
+                            + "another config (" + e.getKey() + " = " + before.get(e.getKey()) + ", --config "
+                            + options.config() + " has " + e.getValue() + ")");
+                }
+            }
+        }
+    }
+
+    /** @return the run's resolved config */
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    /** @return the options */
+    public Options options() {
+        return options;
+    }
+
+    /** @return the run seed (known once {@link #run} has opened the run folder) */
+    public long seed() {
+        return seed;
+    }
+
+    private static String configText(ExperimentConfig c) {
+        StringBuilder sb = new StringBuilder();
+        c.toProperties().forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        return sb.toString();
+    }
+
+    /**
+     * Runs until the target step, a stop request or a failure.
+     *
+     * @param stop polled by the main thread; true checkpoints and returns
+     * @return how the run ended
+     * @throws IOException when an output cannot be written
+     * @throws BadInputException for a run folder that cannot be used
+     * @throws DivergenceException when θ would leave the finite numbers
+     */
+    public Result run(BooleanSupplier stop) throws IOException {
+        Path dir = options.runDir();
+        ThetaSpec spec = new ThetaSpec(config.rule(), config.base().topWidth());
+        String digest = Checkpoint.sha256(configText.getBytes(StandardCharsets.UTF_8));
+        Checkpoint.Found found = null;
+        boolean hasRun = Files.isRegularFile(dir.resolve(CONFIG_FILE)) || Files.isDirectory(dir.resolve(Checkpoint.FOLDER));
+        if (options.resume()) {
+            if (!hasRun) {
+                throw new BadInputException("--resume: " + dir + " holds no meta-training run (no " + CONFIG_FILE + ")");
+            }
+            found = Checkpoint.newest(dir, options.dtype(), listener::message);
+            if (found == null && !Checkpoint.names(dir.resolve(Checkpoint.FOLDER)).isEmpty()) {
+                throw new BadInputException("--resume: no checkpoint in " + dir.resolve(Checkpoint.FOLDER)
+                        + " verifies (see above); nothing to continue from");
+            }
+        } else if (hasRun) {
+            throw new BadInputException("--run-dir " + dir + " already holds a meta-training run; add --resume to "
+                    + "continue it, or choose a new folder");
+        } else {
+            OutputPaths.folder(dir, "--run-dir", CONFIG_FILE);
+        }
+        Map<String, Long> lengths = new LinkedHashMap<>();
+        List<WorkerState> restored = List.of();
+        if (found != null) {
+            Checkpoint ck = found.checkpoint();
+            if (!ck.configDigest().equals(digest)) {
+                throw new BadInputException("--resume: checkpoint " + found.name() + " was written with another config "
+                        + "than " + dir.resolve(CONFIG_FILE));
+            }
+            if (options.seed() != null && options.seed() != ck.seed()) {
+                throw new BadInputException("--resume: the run's seed is " + ck.seed() + ", --seed " + options.seed()
+                        + " differs");
+            }
+            seed = ck.seed();
+            learner = Learner.restore(spec, config.outer(), ck.learner(), options.dtype());
+            restored = ck.workers();
+            wallOffset = ck.wallSeconds();
+            lengths.putAll(ck.fileLengths());
+            listener.message("resuming from checkpoint " + found.name() + " (outer step " + ck.learner().step() + ")");
+        } else {
+            seed = options.seed() != null ? options.seed() : 0L;
+            double[] theta0 = Theta.init(spec, Seeds.derive(seed, "theta-init"), DataType.DOUBLE).toDoubles();
+            learner = new Learner(spec, config.outer(), theta0, options.dtype());
+            if (options.resume()) {
+                listener.message("no checkpoint yet in " + dir + ": starting at outer step 0");
+            }
+        }
+        target = options.steps();
+        if (target > 0 && target <= learner.version()) {
+            throw new BadInputException("--steps " + target + ": the run is already at outer step " + learner.version());
+        }
+        committed = new WorkerState[options.workers()];
+        for (int i = 0; i < committed.length; i++) {
+            committed[i] = i < restored.size() && restored.get(i).workerId() == i ? restored.get(i) : WorkerState.fresh(i);
+        }
+        Engine engine = hooks.engine != null ? hooks.engine.apply(this) : createEngine();
+        Map<String, Object> extra = manifestExtra(engine);
+        RunFolder run;
+        if (options.resume() && Files.isRegularFile(dir.resolve(RunFolder.MANIFEST))) {
+            Map<String, Object> entry = new LinkedHashMap<>(extra);
+            entry.put("from_checkpoint", found == null ? null : found.name());
+            run = RunFolder.resume(dir, entry);
+        } else {
+            Map<String, Object> seeds = new LinkedHashMap<>();
+            seeds.put("run", seed);
+            seeds.put("derivation", "theta-init = Seeds.derive(run, \"theta-init\"); task i of worker w: "
+                    + "task-shape/w<w>/task<i>, task-data/..., phi-init/...; truncation j: truncation/w<w>/<j>");
+            run = RunFolder.create(dir, "metatrain", config, seeds, extra);
+        }
+        try (MetricsLog metrics = new MetricsLog(dir, "metrics", METRIC_COLUMNS)) {
+            metrics.open(lengths);
+            evaluation = new HeldOutEvaluation(config, options.dtype(), options.evalSteps(), options.evalSeeds(), 1000, 5);
+            evaluation.open(dir, lengths);
+            Result r;
+            try {
+                r = loop(engine, metrics, digest, stop);
+            } finally {
+                evaluation.close();
+            }
+            run.finish(r.stopped() ? RunFolder.Status.RUNNING : RunFolder.Status.FINISHED,
+                    r.stopped() ? "stopped at outer step " + r.step() + "; continue with --resume" : null);
+            return r;
+        } catch (DivergenceException e) {
+            run.finish(RunFolder.Status.DIVERGED, e.getMessage());
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            run.finish(RunFolder.Status.FAILED, String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private Map<String, Object> manifestExtra(Engine engine) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("engine", options.engine());
+        extra.put("master", options.master());
+        extra.put("workers", options.workers());
+        extra.put("steps_target", options.steps() == 0 ? null : options.steps());
+        extra.put("dtype", options.dtype().name());
+        extra.put("training_data", trainingDataInfo());
+        extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
+                + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "
+                + "queries, 5 support draws; MNIST and alphabet test faces");
+        return extra;
+    }
+
+    private Map<String, Object> trainingDataInfo() {
+        DataSplits data = WorkerContext.trainingData(config);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", data.name() + " (train faces)");
+        m.put("augmentation", config.task().augmentation());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (DataSplits.FileCheck f : data.files()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", f.path());
+            e.put("md5", f.md5());
+            e.put("status", f.status());
+            files.add(e);
+        }
+        m.put("files", files);
+        return m;
+    }
+
+    private Engine createEngine() {
+        if (options.engine().equals("spark")) {
+            return SparkSupport.engine(config, seed, options.dtype(), options.master(), options.workers());
+        }
+        return new ThreadsEngine(config, seed, options.dtype());
+    }
+
+    private Result loop(Engine engine, MetricsLog metrics, String digest, BooleanSupplier stop) throws IOException {
+        sessionStart = System.nanoTime();
+        String lastCheckpoint = null;
+        boolean stopped = false;
+        listener.message("meta-training " + config.name() + ": " + options.workers() + " worker(s), engine "
+                + options.engine() + ", outer batch " + config.outer().batch() + ", from outer step "
+                + learner.version() + (target > 0 ? " to " + target : " until stopped"));
+        engine.start(new TrainerSink(), List.of(committed.clone()));
+        try {
+            while (true) {
+                Event e;
+                try {
+                    e = events.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", ie);
+                }
+                if (e != null) {
+                    String ck = handle(e, metrics, digest);
+                    if (ck != null) {
+                        lastCheckpoint = ck;
+                    }
+                    if (e.last()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (failure != null) {
+                    break;
+                }
+                if (stop.getAsBoolean()) {
+                    Snapshot snap;
+                    synchronized (lock) {
+                        open = false;
+                        snap = snapshot();
+                    }
+                    // Rows of steps already applied come first, so the checkpoint's file lengths cover them.
+                    for (Event left; (left = events.poll()) != null; ) {
+                        handle(left, metrics, digest);
+                    }
+                    lastCheckpoint = writeCheckpoint(snap, metrics, digest, learner.current(), snap.learner().step());
+                    stopped = true;
+                    listener.message("stopped at outer step " + snap.learner().step() + "; checkpoint " + lastCheckpoint);
+                    break;
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                open = false;
+            }
+            engine.close();
+        }
+        if (failure != null) {
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(failure.getMessage(), failure);
+        }
+        return new Result(learner.version(), lastCheckpoint, stopped, learner.received(), learner.applied(),
+                learner.dropped());
+    }
+
+    /** Everything of the run's state, under the lock. */
+    private Snapshot snapshot() {
+        return new Snapshot(learner.state(), List.of(committed.clone()), wallNow());
+    }
+
+    private double wallNow() {
+        return wallOffset + (System.nanoTime() - sessionStart) / 1e9;
+    }
+
+    private String handle(Event e, MetricsLog metrics, String digest) throws IOException {
+        Learner.Step s = e.step();
+        double minutes = Math.max(1e-9, (System.nanoTime() - sessionStart) / 60e9);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("outer_step", s.step());
+        row.put("wall_seconds", round(e.wallSeconds(), 3));
+        row.put("meta_loss", s.meanLoss());
+        row.put("query_accuracy", s.meanQueryAccuracy());
+        row.put("grad_norm", s.gradNorm());
+        row.put("clip_scale", s.clipScale());
+        row.put("staleness_mean", s.meanStaleness());
+        row.put("staleness_max", s.maxStaleness());
+        row.put("dropped", s.dropped());
+        row.put("meta_gradients_per_minute", round(e.sessionReceived() / minutes, 3));
+        row.put("inner_steps_per_second", round(e.sessionInnerSteps() / (minutes * 60), 3));
+        row.put("truncation_mean", s.meanK());
+        row.put("gradients_applied", s.step() * (long) config.outer().batch());
+        metrics.append(row);
+        listener.step(row, target);
+        if (e.theta() != null && s.step() % config.outer().evalEvery() == 0) {
+            Map<String, Object> ev = evaluation.evaluate(e.theta(), s.step(), e.wallSeconds());
+            if (ev != null) {
+                listener.evaluated(ev);
+            }
+        }
+        if (e.snapshot() != null) {
+            return writeCheckpoint(e.snapshot(), metrics, digest, e.theta(), s.step());
+        }
+        return null;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private String writeCheckpoint(Snapshot snap, MetricsLog metrics, String digest, Theta theta, long step)
+            throws IOException {
+        Map<String, Long> lengths = new LinkedHashMap<>(metrics.lengths());
+        lengths.putAll(evaluation.lengths());
+        Checkpoint ck = new Checkpoint(seed, digest, snap.learner(), snap.workers(), snap.wallSeconds(), lengths);
+        String name = ck.write(options.runDir());
+        exportTheta(Theta.fromDoubles(learner.spec(), snap.learner().theta(), options.dtype()), step, snap.wallSeconds());
+        evaluation.drawCurves(options.runDir(), config.name());
+        listener.message("checkpoint " + name);
+        return name;
+    }
+
+    private void exportTheta(Theta theta, long step, double wall) throws IOException {
+        Path dir = options.runDir().resolve(THETA_FOLDER);
+        String stem = String.format("step-%08d", step);
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("format", "metaunsup theta file (docs/THETA_FORMAT.md): SameDiff FlatBuffers, theta/<canonical name> "
+                + "variables, one inner step, the card");
+        card.put("file", stem + ThetaExport.EXTENSION);
+        card.put("config", config.name());
+        card.put("config_properties", config.toProperties());
+        card.put("version", RunFolder.version());
+        card.put("commit", RunFolder.commit());
+        card.put("seeds", Map.of("run", seed));
+        card.put("outer_step", step);
+        card.put("engine", options.engine());
+        card.put("workers", options.workers());
+        card.put("wall_seconds", round(wall, 3));
+        card.put("theta_spec", learner.spec().describe());
+        card.put("top_units", config.base().topWidth());
+        card.put("dtype", theta.dataType().name());
+        card.put("training_data", trainingDataInfo());
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (DataSplits.FileCheck f : WorkerContext.trainingData(config).files()) {
+            checksums.put(f.path(), f.md5());
+        }
+        ThetaExport.write(dir.resolve(stem + ThetaExport.EXTENSION), theta, config, step, seed, checksums);
+        org.metaunsup.io.AtomicFiles.writeString(dir.resolve(stem + ".json"),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(card) + "\n");
+    }
+
+    /** The trainer as the engine sees it. */
+    private final class TrainerSink implements Engine.Sink {
+        @Override
+        public Engine.VersionedTheta theta() {
+            synchronized (lock) {
+                return new Engine.VersionedTheta(learner.current(), learner.version());
+            }
+        }
+
+        @Override
+        public void accept(Truncation t) {
+            Truncation tapped = hooks.tap.apply(t);
+            synchronized (lock) {
+                if (!open) {
+                    return;
+                }
+                committed[tapped.workerId()] = tapped.after();
+                sessionReceived++;
+                sessionInnerSteps += tapped.k();
+                Learner.Step s;
+                try {
+                    s = learner.offer(tapped);
+                } catch (RuntimeException e) {
+                    fail(e);
+                    return;
+                }
+                if (s == null) {
+                    return;
+                }
+                boolean last = target > 0 && s.step() >= target;
+                boolean checkpoint = last || s.step() % config.outer().checkpointEvery() == 0;
+                boolean eval = s.step() % config.outer().evalEvery() == 0;
+                if (last) {
+                    open = false;
+                }
+                events.add(new Event(s, checkpoint ? snapshot() : null, checkpoint || eval ? learner.current() : null,
+                        last, sessionReceived, sessionInnerSteps, wallNow()));
+            }
+        }
+
+        @Override
+        public boolean open() {
+            return open && failure == null;
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            synchronized (lock) {
+                if (failure == null) {
+                    failure = error;
+                }
+                open = false;
+            }
+        }
+    }
+}

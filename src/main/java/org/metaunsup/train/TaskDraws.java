@@ -1,0 +1,104 @@
+package org.metaunsup.train;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.metaunsup.config.IntRange;
+import org.metaunsup.config.TaskDistributionConfig;
+import org.metaunsup.util.Seeds;
+
+/**
+ * Every random choice of meta-training as a pure function of (run seed, worker, counter): the
+ * i-th task of worker w and the j-th truncation length of worker w are the same in every run with
+ * that seed, whichever engine runs them and whether the run was resumed in between. A stream's
+ * position is therefore just its counter ({@link WorkerState}).
+ *
+ * <p>Architectures: the number of hidden layers is uniform in {@code task.hidden_layers}; one
+ * hidden width per task (every hidden layer the same), drawn uniformly from five log-spaced
+ * points of {@code task.hidden_width}. A grid rather than every integer because each
+ * (architecture, k) pair costs a graph and a gradient-function build (seconds); the grid keeps the
+ * number of distinct graphs small enough for the cache while still spanning the range.
+ * T and k are log-uniform integers in their ranges.
+ */
+public final class TaskDraws {
+
+    /** Points of the width grid. */
+    static final int WIDTH_POINTS = 5;
+
+    private final long seed;
+    private final TaskDistributionConfig dist;
+    private final int input;
+    private final int top;
+
+    /**
+     * @param seed run seed
+     * @param dist task distribution
+     * @param input n_0 of every task
+     * @param top n_L of every task (θ's top width)
+     */
+    public TaskDraws(long seed, TaskDistributionConfig dist, int input, int top) {
+        this.seed = seed;
+        this.dist = dist;
+        this.input = input;
+        this.top = top;
+    }
+
+    /**
+     * One new task's choices.
+     *
+     * @param taskSeed the task sampler's seed
+     * @param widths base architecture n_0 … n_L
+     * @param totalSteps T
+     * @param phiSeed seed of φ₀
+     */
+    public record TaskChoice(long taskSeed, int[] widths, int totalSteps, long phiSeed) {}
+
+    /**
+     * @param worker worker id
+     * @param index the worker's task counter
+     * @return the task drawn at that position
+     */
+    public TaskChoice task(int worker, long index) {
+        String at = "w" + worker + "/task" + index;
+        SplittableRandom rng = Seeds.stream(seed, "task-shape/" + at);
+        IntRange layers = dist.hiddenLayers();
+        int depth = layers.lo() + rng.nextInt(layers.hi() - layers.lo() + 1);
+        int[] grid = widthGrid(dist.hiddenWidth());
+        int width = grid[rng.nextInt(grid.length)];
+        int[] widths = new int[depth + 2];
+        Arrays.fill(widths, width);
+        widths[0] = input;
+        widths[depth + 1] = top;
+        int total = logUniform(rng, dist.innerSteps());
+        return new TaskChoice(Seeds.derive(seed, "task-data/" + at), widths, total, Seeds.derive(seed, "phi-init/" + at));
+    }
+
+    /**
+     * @param worker worker id
+     * @param index the worker's truncation counter
+     * @return k of that truncation
+     */
+    public int truncationLength(int worker, long index) {
+        return logUniform(Seeds.stream(seed, "truncation/w" + worker + "/" + index), dist.truncation());
+    }
+
+    /**
+     * @param r width range
+     * @return up to {@link #WIDTH_POINTS} distinct log-spaced integers from lo to hi
+     */
+    static int[] widthGrid(IntRange r) {
+        int[] g = new int[WIDTH_POINTS];
+        for (int i = 0; i < WIDTH_POINTS; i++) {
+            double f = i / (double) (WIDTH_POINTS - 1);
+            g[i] = (int) Math.round(Math.exp(Math.log(r.lo()) + f * (Math.log(r.hi()) - Math.log(r.lo()))));
+        }
+        return Arrays.stream(g).distinct().toArray();
+    }
+
+    /** An integer in [lo, hi] whose logarithm is uniform (lo and hi+1 as the continuous ends). */
+    static int logUniform(SplittableRandom rng, IntRange r) {
+        double lo = Math.log(r.lo());
+        double hi = Math.log(r.hi() + 1.0);
+        int v = (int) Math.floor(Math.exp(lo + rng.nextDouble() * (hi - lo)));
+        return Math.max(r.lo(), Math.min(r.hi(), v));
+    }
+}

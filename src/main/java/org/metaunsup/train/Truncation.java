@@ -1,0 +1,90 @@
+package org.metaunsup.train;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * What one truncation of one worker yields: the θ-gradient of its summed meta-objective divided by
+ * its length k (so that truncations of different lengths weigh alike), the per-step losses and
+ * accuracies, the θ version it was computed on, and the worker's state after it.
+ *
+ * @param workerId which worker ran it
+ * @param thetaVersion outer step of the θ it used
+ * @param k inner steps of the truncation
+ * @param gradient ∂(Σ_t loss_t)/∂θ / k, flat in canonical θ order
+ * @param stepLoss meta-loss after each inner step
+ * @param queryAccuracy ridge query accuracy after each inner step
+ * @param seconds wall time of the pass
+ * @param after the worker's state after the truncation
+ */
+public record Truncation(int workerId, long thetaVersion, int k, double[] gradient, double[] stepLoss,
+                         double[] queryAccuracy, double seconds, WorkerState after) {
+
+    /** @return the summed meta-loss divided by k (what the gradient is of) */
+    public double meanLoss() {
+        double s = 0;
+        for (double l : stepLoss) {
+            s += l;
+        }
+        return s / stepLoss.length;
+    }
+
+    /** @return the query accuracy averaged over the k steps */
+    public double meanQueryAccuracy() {
+        double s = 0;
+        for (double a : queryAccuracy) {
+            s += a;
+        }
+        return s / queryAccuracy.length;
+    }
+
+    /** @return whether the loss and every gradient entry are finite (otherwise it is dropped) */
+    public boolean isFinite() {
+        if (!Double.isFinite(meanLoss())) {
+            return false;
+        }
+        for (double g : gradient) {
+            if (!Double.isFinite(g)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param gradient replacement gradient (tests inject non-finite values with it)
+     * @return a copy with that gradient
+     */
+    public Truncation withGradient(double[] gradient) {
+        return new Truncation(workerId, thetaVersion, k, gradient, stepLoss, queryAccuracy, seconds, after);
+    }
+
+    /** @return the result as bytes (Spark ships it back to the driver; checkpoints keep pending ones) */
+    public byte[] toBytes() {
+        return Codec.encode(out -> {
+            out.writeInt(workerId);
+            out.writeLong(thetaVersion);
+            out.writeInt(k);
+            Codec.doubles(out, gradient);
+            Codec.doubles(out, stepLoss);
+            Codec.doubles(out, queryAccuracy);
+            out.writeDouble(seconds);
+            after.write(out);
+        });
+    }
+
+    /**
+     * @param bytes from {@link #toBytes()}
+     * @param dtype φ's array type
+     * @return the truncation
+     */
+    public static Truncation fromBytes(byte[] bytes, DataType dtype) {
+        return Codec.decode(bytes, in -> read(in, dtype));
+    }
+
+    private static Truncation read(DataInputStream in, DataType dtype) throws IOException {
+        return new Truncation(in.readInt(), in.readLong(), in.readInt(), Codec.doubles(in), Codec.doubles(in),
+                Codec.doubles(in), in.readDouble(), WorkerState.read(in, dtype));
+    }
+}

@@ -1,0 +1,131 @@
+package org.metaunsup.train;
+
+import org.metaunsup.BadInputException;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.data.Augmentation;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Datasets;
+import org.metaunsup.data.Task;
+import org.metaunsup.data.TaskConfig;
+import org.metaunsup.data.TaskSampler;
+import org.metaunsup.unroll.UnrollGraphCache;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * What one thread needs to run truncations: the training data, the task sampler and its own graph
+ * cache. Not thread-safe (the graphs are not): one per worker thread, or per Spark executor thread.
+ */
+public final class WorkerContext implements AutoCloseable {
+
+    /**
+     * Graph caches not in use, by graph config. Building a graph and its gradient function costs
+     * seconds; a worker that ends (a run stopped, a Spark task done) hands its cache back, so the next
+     * worker of the same JVM (a resumed run, the next Spark task on that executor) starts warm. One
+     * cache is only ever used by one worker at a time.
+     */
+    private static final java.util.Map<org.metaunsup.config.GraphConfig, java.util.ArrayDeque<UnrollGraphCache>> POOL =
+            new java.util.HashMap<>();
+
+    /** Graphs kept per thread: (architectures of the grid) × (truncation lengths) seen lately. */
+    static final int GRAPH_CAPACITY = 24;
+
+    private final ExperimentConfig config;
+    private final TaskDraws draws;
+    private final TaskSampler sampler;
+    private final UnrollGraphCache graphs;
+    private final DataType dtype;
+    private Task lastTask;
+
+    /**
+     * @param config the run's config
+     * @param seed run seed
+     * @param dtype floating type of the graphs
+     */
+    public WorkerContext(ExperimentConfig config, long seed, DataType dtype) {
+        this.config = config;
+        this.dtype = dtype;
+        this.draws = new TaskDraws(seed, config.task(), config.base().inputWidth(), config.base().topWidth());
+        DataSplits data = trainingData(config);
+        TaskConfig tc = TaskConfig.forObjective(config.objective())
+                .withAugmentation("alphabet".equals(config.task().augmentation()) ? Augmentation.ALPHABET
+                        : Augmentation.NONE);
+        this.sampler = new TaskSampler(data.train(), tc);
+        this.graphs = borrow(config.graph());
+    }
+
+    private static UnrollGraphCache borrow(org.metaunsup.config.GraphConfig g) {
+        synchronized (POOL) {
+            java.util.ArrayDeque<UnrollGraphCache> free = POOL.get(g);
+            if (free != null && !free.isEmpty()) {
+                return free.pop();
+            }
+        }
+        return new UnrollGraphCache(g, GRAPH_CAPACITY);
+    }
+
+    /** Hands this context's graphs back to the pool of this JVM; the context is not used afterwards. */
+    @Override
+    public void close() {
+        synchronized (POOL) {
+            POOL.computeIfAbsent(config.graph(), k -> new java.util.ArrayDeque<>()).push(graphs);
+        }
+    }
+
+    /**
+     * The meta-training data of a config: the rendered alphabet's training faces at the size the
+     * config's input width asks for (base.input = side²).
+     *
+     * @param config the config
+     * @return the loaded splits
+     * @throws BadInputException when base.input is not the square of a size that divides 28
+     */
+    public static DataSplits trainingData(ExperimentConfig config) {
+        return Datasets.load("alphabet" + side(config));
+    }
+
+    /**
+     * @param config a config
+     * @return the image side √base.input
+     * @throws BadInputException when base.input is not a square whose side divides 28
+     */
+    public static int side(ExperimentConfig config) {
+        int d = config.base().inputWidth();
+        int side = (int) Math.round(Math.sqrt(d));
+        if (side * side != d || 28 % side != 0) {
+            throw new BadInputException("config " + config.name() + ": base.input = " + d + " must be the square "
+                    + "of an image size that divides 28 (16, 49, 196, 784) to meta-train on the alphabet");
+        }
+        return side;
+    }
+
+    /** @return the config */
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    /** @return the random choices of the run */
+    public TaskDraws draws() {
+        return draws;
+    }
+
+    /** @return this thread's graph cache */
+    public UnrollGraphCache graphs() {
+        return graphs;
+    }
+
+    /** @return the graphs' floating type */
+    public DataType dtype() {
+        return dtype;
+    }
+
+    /**
+     * @param seed task seed
+     * @return the task (the last one is kept: a worker runs many truncations of one task)
+     */
+    public Task task(long seed) {
+        if (lastTask == null || lastTask.seed() != seed) {
+            lastTask = sampler.sample(seed);
+        }
+        return lastTask;
+    }
+}

@@ -1,0 +1,61 @@
+package org.metaunsup.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.metaunsup.util.Nd4jSetup;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Runs meta-training in the test JVM and keeps what it said. */
+final class TrainFixture {
+
+    /** Messages and metrics rows of one run. */
+    static final class Log implements MetaTrainer.Listener {
+        final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        final List<Map<String, Object>> rows = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void message(String line) {
+            messages.add(line);
+        }
+
+        @Override
+        public void step(Map<String, Object> row, long target) {
+            rows.add(row);
+        }
+    }
+
+    private TrainFixture() {}
+
+    /**
+     * {@code tiny} with one architecture and one truncation length (one graph to build: a tiny K=2
+     * meta-gradient still costs about a second, op overhead) and one gradient per outer step.
+     */
+    static final String CONFIG = "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\n"
+            + "task.truncation = 2\nouter.batch = 1\nouter.checkpoint_every = 2\nouter.eval_every = 2\n";
+
+    /**
+     * @param dir run folder; the config file is written beside it
+     * @param steps target outer step
+     * @param workers N
+     * @return options of a test run (threads, no held-out evaluation)
+     */
+    static MetaTrainer.Options tiny(Path dir, long steps, int workers) throws IOException {
+        Nd4jSetup.init();
+        Path cfg = dir.resolveSibling(dir.getFileName() + "-tiny.properties");
+        java.nio.file.Files.writeString(cfg, CONFIG);
+        return MetaTrainer.Options.threads(dir, cfg.toString(), steps, workers).withEvaluation(0, 1);
+    }
+
+    static MetaTrainer.Result run(MetaTrainer.Options o, Log log, MetaTrainer.Hooks hooks) throws IOException {
+        return new MetaTrainer(o, log, hooks).run(() -> false);
+    }
+
+    /** θ (float64) of the newest checkpoint that verifies. */
+    static double[] checkpointTheta(Path dir) throws IOException {
+        return Checkpoint.newest(dir, DataType.FLOAT, m -> {}).checkpoint().learner().theta();
+    }
+}
