@@ -41,6 +41,18 @@ class ExamplesTest {
     }
 
     @Test
+    void metaTrainTinyExampleWritesMetricsCheckpointsAndThetaFiles(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        java.util.List<Double> losses = MetaTrainTinyExample.run(run, 3);
+        assertEquals(3, losses.size());
+        losses.forEach(l -> assertTrue(Double.isFinite(l) && l > 0, "meta-loss " + l));
+        assertEquals(4, java.nio.file.Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 3 steps");
+        try (var files = java.nio.file.Files.list(run.resolve("theta"))) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".theta.fb")), "a theta file per checkpoint");
+        }
+    }
+
+    @Test
     void metaGradientExampleGivesAFiniteNonZeroGradientForEveryTheta() {
         MetaGradient mg = MetaGradientExample.run("tiny", 2, 1);
         assertTrue(mg.isFinite());
