@@ -50,7 +50,7 @@ public final class BaseModelGraph {
             SDVariable a = sd.mmul(x, phi.w(l));
             SDVariable centred = a.sub(a.mean(true, 0));
             SDVariable var = GraphOps.square(centred).mean(true, 0);
-            SDVariable z = centred.mul(sd.math().rsqrt(var.add(BN_EPS))).add(phi.b(l));
+            SDVariable z = GraphOps.scale(centred, sd.math().rsqrt(var.add(BN_EPS)), 0).add(phi.b(l));
             x = activate(sd, z, activation);
             zs.add(z);
             xs.add(x);

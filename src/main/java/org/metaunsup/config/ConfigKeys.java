@@ -39,6 +39,8 @@ public final class ConfigKeys {
         private final Predicate<T> valid;
         private final Function<ExperimentConfig, T> read;
         private final Function<T, String> write;
+        /** Value assumed when a recorded config predates this key (null: always required). */
+        private String olderRecords;
 
         private Key(String name, String allowed, Function<String, T> parse, Predicate<T> valid,
                     Function<ExperimentConfig, T> read, Function<T, String> write) {
@@ -48,6 +50,15 @@ public final class ConfigKeys {
             this.valid = valid;
             this.read = read;
             this.write = write;
+        }
+
+        /**
+         * Marks a key added after configs were first recorded (θ cards, run folders): a record
+         * without it is read with this value. Files and built-ins must still name the key.
+         */
+        private Key<T> olderRecords(String text) {
+            this.olderRecords = text;
+            return this;
         }
 
         /** @return the key as written in files, e.g. {@code inner.batch} */
@@ -164,19 +175,23 @@ public final class ConfigKeys {
     /** Distortions of the images meta-training tasks draw. */
     public static final Key<String> TASK_AUGMENTATION = add(new Key<>("task.augmentation",
             "one of " + String.join(", ", TaskDistributionConfig.AUGMENTATIONS), s -> s,
-            TaskDistributionConfig.AUGMENTATIONS::contains, c -> c.task().augmentation(), s -> s));
+            TaskDistributionConfig.AUGMENTATIONS::contains, c -> c.task().augmentation(), s -> s))
+            .olderRecords("none");
 
     // Outer optimiser.
     /** Adam learning rate. */
     public static final Key<Double> OUTER_LR = real("outer.lr", "a number > 0", v -> v > 0, c -> c.outer().lr());
     /** Adam β1. */
     public static final Key<Double> OUTER_BETA1 = real("outer.beta1", "a number in [0, 1)", v -> v >= 0 && v < 1,
-            c -> c.outer().beta1());
+            c -> c.outer().beta1())
+            .olderRecords("0.9");
     /** Adam β2. */
     public static final Key<Double> OUTER_BETA2 = real("outer.beta2", "a number in [0, 1)", v -> v >= 0 && v < 1,
-            c -> c.outer().beta2());
+            c -> c.outer().beta2())
+            .olderRecords("0.999");
     /** Adam ε. */
-    public static final Key<Double> OUTER_EPS = real("outer.eps", "a number > 0", v -> v > 0, c -> c.outer().eps());
+    public static final Key<Double> OUTER_EPS = real("outer.eps", "a number > 0", v -> v > 0, c -> c.outer().eps())
+            .olderRecords("1e-8");
     /** Global-norm clip. */
     public static final Key<Double> OUTER_CLIP_NORM = real("outer.clip_norm", "a number > 0", v -> v > 0,
             c -> c.outer().clipNorm());
@@ -185,10 +200,12 @@ public final class ConfigKeys {
             c -> c.outer().batch());
     /** Outer steps between checkpoints. */
     public static final Key<Integer> OUTER_CHECKPOINT_EVERY = integer("outer.checkpoint_every", 1,
-            "outer steps between checkpoints", c -> c.outer().checkpointEvery());
+            "outer steps between checkpoints", c -> c.outer().checkpointEvery())
+            .olderRecords("50");
     /** Outer steps between held-out evaluations. */
     public static final Key<Integer> OUTER_EVAL_EVERY = integer("outer.eval_every", 1,
-            "outer steps between held-out evaluations", c -> c.outer().evalEvery());
+            "outer steps between held-out evaluations", c -> c.outer().evalEvery())
+            .olderRecords("50");
 
     private static final Set<String> NAMES;
 
@@ -251,6 +268,26 @@ public final class ConfigKeys {
             // The records' own checks are a backstop; the table above should have caught it.
             throw new BadInputException("config " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a config recorded by an earlier version (a θ card, a run folder): like
+     * {@link #fromProperties}, but a key added since then takes the value its table entry
+     * assumes for older records (the outer optimiser's newer keys; none of them changes what a
+     * rule computes).
+     *
+     * @param name config name
+     * @param recorded the recorded keys
+     * @return the config
+     */
+    public static ExperimentConfig fromRecord(String name, Map<String, String> recorded) {
+        Map<String, String> m = new LinkedHashMap<>(recorded);
+        for (Key<?> k : TABLE) {
+            if (k.olderRecords != null) {
+                m.putIfAbsent(k.name(), k.olderRecords);
+            }
+        }
+        return fromProperties(name, m);
     }
 
     /**

@@ -9,13 +9,15 @@ import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.GraphConfig;
 import org.metaunsup.config.RuleConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.GraphNames;
+import org.metaunsup.unroll.RuleStep;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -97,7 +99,7 @@ public final class CoreAdapter {
      * @return the config
      */
     public static ExperimentConfig config(String name, Map<String, String> properties) {
-        return ConfigLoader.resolve(name, properties);
+        return ConfigKeys.fromRecord(name, properties);
     }
 
     /**
@@ -116,8 +118,8 @@ public final class CoreAdapter {
      */
     public static ExperimentConfig withRuleOf(ExperimentConfig cfg, ThetaCard card) {
         ExperimentConfig r = card.toConfig();
-        return new ExperimentConfig(cfg.name(), new org.metaunsup.config.GraphConfig(cfg.base(), r.rule(),
-                cfg.objective(), r.innerBatch(), r.eta()), cfg.task(), cfg.outer());
+        return new ExperimentConfig(cfg.name(),
+                new GraphConfig(cfg.base(), r.rule(), cfg.objective(), r.innerBatch(), r.eta()), cfg.task(), cfg.outer());
     }
 
     /**
@@ -126,11 +128,13 @@ public final class CoreAdapter {
      * {@code unroll/phi/...}.
      */
     public static final class StepGraph {
+        private final RuleStep step;
         private final UnrollGraph graph;
         private final int[] identity;
 
-        private StepGraph(UnrollGraph graph) {
-            this.graph = graph;
+        private StepGraph(RuleStep step) {
+            this.step = step;
+            this.graph = step.graph();
             this.identity = new int[graph.base().inputWidth()];
             for (int i = 0; i < identity.length; i++) {
                 identity[i] = i;
@@ -175,8 +179,7 @@ public final class CoreAdapter {
          * @return base params after
          */
         public BaseParams step(BaseParams phi, INDArray x) {
-            Map<String, INDArray> out = graph.sameDiff().output(placeholders(phi, x), outputs());
-            return fromPhi(TruncationInputs.phiAfter(graph, out));
+            return fromPhi(step.apply(toPhi(phi), identity, x));
         }
 
         /**
@@ -196,7 +199,7 @@ public final class CoreAdapter {
      * @return the one-step graph
      */
     public static StepGraph stepGraph(ExperimentConfig cfg, BaseModelConfig arch, Theta theta, DataType dtype) {
-        return new StepGraph(UnrollGraph.build(cfg.graph().withBase(arch), arch, 1, theta, false, dtype));
+        return new StepGraph(new RuleStep(cfg.graph().withBase(arch), arch, theta, dtype));
     }
 
     /**

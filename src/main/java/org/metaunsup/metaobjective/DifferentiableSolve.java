@@ -183,6 +183,8 @@ public class DifferentiableSolve extends LinearSolve {
      *     nd4j version)
      */
     public static void register() {
+        // Our graphs' other custom op; registered together so one call serves every loader.
+        org.metaunsup.ops.BroadcastScale.register();
         if (registered) {
             return;
         }

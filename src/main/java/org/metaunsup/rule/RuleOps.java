@@ -41,7 +41,7 @@ final class RuleOps {
     SDVariable bn(SDVariable x, SDVariable offset) {
         SDVariable centred = x.sub(x.mean(true, 0, 1));
         SDVariable var = GraphOps.square(centred).mean(true, 0, 1);
-        return centred.mul(sd.math().rsqrt(var.add(BN_EPS))).add(offset);
+        return GraphOps.scale(centred, sd.math().rsqrt(var.add(BN_EPS)), 0, 1).add(offset);
     }
 
     /** conv → BN (offset {@code block.bn}) → ReLU. */

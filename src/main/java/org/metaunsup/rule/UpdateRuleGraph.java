@@ -107,10 +107,10 @@ public final class UpdateRuleGraph {
     private SDVariable errorBelow(SDVariable v, SDVariable d, SDVariable z, Readouts r, int n, int nBelow) {
         int channels = theta.spec().rule().delta();
         SDVariable gate = sd.expandDims(sd.transpose(sd.nn().sigmoid(z)), 2);         // [n, B, 1]
-        SDVariable delta = d.mul(gate).add(r.columns("delta", channels));            // [n, B, d]
+        SDVariable delta = GraphOps.scale(d, gate, 2).add(r.columns("delta", channels));            // [n, B, d]
         SDVariable down = sd.mmul(v, sd.reshape(delta, n, (long) batch * channels));
         down = sd.reshape(down, nBelow, batch, channels);
-        return down.mul(sd.math().rsqrt(GraphOps.square(down).mean(true, 2).add(1e-6)));
+        return GraphOps.scale(down, sd.math().rsqrt(GraphOps.square(down).mean(true, 2).add(1e-6)), 2);
     }
 
     /** (f) p ← (1−η)·p − η·g. */

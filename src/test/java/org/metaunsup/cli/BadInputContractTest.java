@@ -69,10 +69,10 @@ class BadInputContractTest {
         r.add(row("demo: unknown config", "neither a built-in", NONE, "demo", "--config", "nope", "--out", "{sb}/run"));
         r.add(row("demo: binary config", "not UTF-8", NONE, "demo", "--config", "{sb}/bin.properties",
                 "--out", "{sb}/run"));
-        r.add(row("demo: non-finite config value", "expected a number", sb -> Files.writeString(
+        r.add(row("demo: non-finite config value", "inner.eta = 'NaN': must be", sb -> Files.writeString(
                 sb.resolve("nan.properties"), "extends = tiny\ninner.eta = NaN\n"), "demo", "--config",
                 "{sb}/nan.properties", "--out", "{sb}/run"));
-        r.add(row("demo: --rule is a file", "not a trace folder", NONE, "demo", "--config", "tiny", "--rule",
+        r.add(row("demo: --rule is a file that is no theta file", "not a SameDiff FlatBuffers file", NONE, "demo", "--config", "tiny", "--rule",
                 "{sb}/afile", "--steps", "1", "--out", "{sb}/run"));
         r.add(row("demo: --rule with NaN theta", "NaN or infinite", sb -> {
             copyGolden(sb);

@@ -11,7 +11,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.report.RunFolder;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaFiles;
+import org.metaunsup.rule.ThetaSpec;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -58,12 +64,17 @@ class FailureContractTest {
 
     @Test
     void aDivergentDemoSaysWhatAndWhenInOneLineAndMarksItsRunFolderUnfinished() throws Exception {
-        Path cfg = sb.resolve("absurd.properties");
-        // eta = 1000: p <- (1 - eta) p - eta g multiplies the weights by about -999 a step.
-        Files.writeString(cfg, "extends = tiny\ninner.eta = 1000\n");
+        // Every config value is checked by meaning (an absurd eta is bad input, exit 2), so the
+        // divergence comes from a finite but absurd rule: theta scaled by 1e38 overflows float32
+        // inside the first inner step.
+        ExperimentConfig tiny = ConfigLoader.load("tiny");
+        Theta huge = Theta.init(new ThetaSpec(tiny.rule(), tiny.base().topWidth()), 1, DataType.DOUBLE);
+        huge.values().values().forEach(a -> a.muli(1e38));
+        Path rule = sb.resolve("huge-theta");
+        ThetaFiles.write(rule, huge, Map.of());
         Path run = sb.resolve("run");
-        CliRunner.Result r = CliRunner.run("demo", "--config", cfg.toString(), "--steps", "30", "--every", "1",
-                "--seeds", "1", "--out", run.toString());
+        CliRunner.Result r = CliRunner.run("demo", "--config", "tiny", "--rule", rule.toString(), "--steps", "30",
+                "--every", "1", "--seeds", "1", "--out", run.toString());
         assertEquals(1, r.code(), r.err());
         List<String> errors = r.err().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), r.err());

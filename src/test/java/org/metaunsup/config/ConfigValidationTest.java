@@ -104,4 +104,20 @@ class ConfigValidationTest {
         BadInputException e = assertThrows(BadInputException.class, () -> ConfigLoader.resolve("partial", m));
         assertEquals("config partial: missing key 'outer.eval_every'", e.getMessage());
     }
+
+    @Test
+    void recordsFromBeforeTheNewerOuterKeysStillLoad() {
+        Map<String, String> m = new LinkedHashMap<>(ConfigLoader.load("tiny").toProperties());
+        for (String k : new String[] {"outer.beta1", "outer.beta2", "outer.eps", "outer.checkpoint_every",
+            "outer.eval_every"}) {
+            m.remove(k);
+        }
+        assertThrows(BadInputException.class, () -> ConfigLoader.resolve("old", m));
+        ExperimentConfig c = ConfigKeys.fromRecord("old", m);
+        assertEquals(ConfigLoader.load("tiny").graph(), c.graph());
+        assertEquals(0.999, c.outer().beta2());
+        m.remove("rule.hidden");
+        BadInputException e = assertThrows(BadInputException.class, () -> ConfigKeys.fromRecord("old", m));
+        assertEquals("config old: missing key 'rule.hidden'", e.getMessage());
+    }
 }

@@ -27,6 +27,20 @@ class ExamplesTest {
     }
 
     @Test
+    void evaluateRuleExampleScoresTheRuleAndTheBaselineOnANewArchitecture() {
+        org.metaunsup.eval.CurveTable t = EvaluateRuleExample.run("tiny", "random", "5x3,4", 2, 2);
+        assertEquals(java.util.List.of("rule-init", "none"), t.methods());
+        for (String m : t.methods()) {
+            assertEquals(java.util.List.of(0, 1, 2), t.rows(m).stream().map(r -> r.step()).toList());
+            for (var row : t.rows(m)) {
+                double acc = row.values().get(org.metaunsup.eval.CurvePoint.Metric.RIDGE_ACCURACY).mean();
+                assertTrue(acc >= 0 && acc <= 1, m + " " + acc);
+                assertTrue(Double.isFinite(row.values().get(org.metaunsup.eval.CurvePoint.Metric.META_LOSS).mean()));
+            }
+        }
+    }
+
+    @Test
     void metaGradientExampleGivesAFiniteNonZeroGradientForEveryTheta() {
         MetaGradient mg = MetaGradientExample.run("tiny", 2, 1);
         assertTrue(mg.isFinite());
