@@ -86,6 +86,7 @@ final class MetatrainCommand implements Callable<Integer> {
         public void message(String line) {
             if (bar != null) {
                 bar.pause();
+                System.err.println();   // the bar's line has no newline of its own
                 System.err.println(line);
                 bar.resume();
             } else {

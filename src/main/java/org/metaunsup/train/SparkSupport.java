@@ -1,6 +1,5 @@
 package org.metaunsup.train;
 
-import org.metaunsup.BadInputException;
 import org.metaunsup.config.ExperimentConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -10,6 +9,6 @@ final class SparkSupport {
     private SparkSupport() {}
 
     static Engine engine(ExperimentConfig config, long seed, DataType dtype, String master, int workers) {
-        throw new BadInputException("--engine spark: not available in this build yet");
+        return new SparkEngine(config, seed, dtype, master, workers);
     }
 }

@@ -33,6 +33,21 @@ public final class Launcher {
 
     private static final String MARK = "METAUNSUP_LAUNCHED";
 
+    /**
+     * What Spark 3.5 needs on Java 17 (the list its own launcher passes; pom property
+     * {@code spark.jvm.flags} for tests, the jar's Add-Opens for {@code java -jar}). Harmless
+     * without Spark: it only opens JDK packages to the class path.
+     */
+    public static final List<String> SPARK_JVM_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
     private Launcher() {}
 
     /**
@@ -69,6 +84,11 @@ public final class Launcher {
             long total = physicalMemoryBytes();
             if (total > 0) {
                 cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (long) (0.7 * total));
+            }
+        }
+        for (String f : SPARK_JVM_FLAGS) {
+            if (!jvmArgs.contains(f)) {
+                cmd.add(f);
             }
         }
         cmd.add("-cp");

@@ -106,4 +106,26 @@ class KillResumeTest {
             assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temp file of the killed write removed");
         }
     }
+
+    @Test
+    void sigtermWritesACheckpointOfTheLastStepAndStops() throws Exception {
+        Path dir = tmp.resolve("term");
+        Path config = Path.of(TrainFixture.tiny(dir, 50, 1).config());
+        Process p = child(dir, config, 50, false, null);
+        await(p, () -> {
+            try {
+                return Files.readAllLines(dir.resolve("metrics.csv")).size() > 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "a first outer step");
+        p.destroy();   // SIGTERM: the shutdown hook asks the trainer to checkpoint and stop
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not stop after SIGTERM");
+        String log = Files.readString(tmp.resolve("term.log"), StandardCharsets.UTF_8);
+        assertTrue(log.contains("stopped at outer step"), log);
+        int rows = Files.readAllLines(dir.resolve("metrics.csv")).size() - 1;
+        Checkpoint ck = Checkpoint.newest(dir, org.nd4j.linalg.api.buffer.DataType.FLOAT, m -> {}).checkpoint();
+        assertEquals(rows, ck.learner().step(), "the stop checkpoint holds every step written");
+        assertTrue(rows < 50);
+    }
 }

@@ -1,0 +1,44 @@
+package org.metaunsup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code metatrain} on the command line: a short run, and the one-line refusals (exit 2). */
+class MetatrainCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runsAndRefusesAnotherConfigOnResume() throws Exception {
+        Path cfg = tmp.resolve("t.properties");
+        Files.writeString(cfg, "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\ntask.truncation = 2\n"
+                + "outer.batch = 1\n");
+        Path dir = tmp.resolve("run");
+        CliRunner.Result ok = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString(),
+                "--steps", "1", "--eval-steps", "0");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().trim().endsWith("run"), ok.out());
+        assertTrue(Files.isRegularFile(dir.resolve("metrics.csv")));
+
+        CliRunner.Result other = CliRunner.run("metatrain", "--config", "tiny", "--run-dir", dir.toString(), "--resume",
+                "--steps", "2");
+        assertEquals(2, other.code(), other.err());
+        assertEquals(1, other.err().trim().lines().count(), other.err());
+        assertTrue(other.err().contains("another config"), other.err());
+
+        CliRunner.Result again = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("--resume"), again.err());
+
+        CliRunner.Result engine = CliRunner.run("metatrain", "--config", "tiny", "--run-dir", tmp.resolve("x").toString(),
+                "--engine", "mpi");
+        assertEquals(2, engine.code());
+        assertEquals(1, engine.err().trim().lines().count(), engine.err());
+    }
+}
