@@ -414,7 +414,11 @@ public final class MetaTrainer {
                     if (e.last()) {
                         break;
                     }
-                    continue;
+                    // A stop request is honoured between events too: while gradients keep
+                    // arriving the queue never times out, and SIGTERM would wait for the target.
+                    if (!stop.getAsBoolean()) {
+                        continue;
+                    }
                 }
                 if (failure != null) {
                     break;
