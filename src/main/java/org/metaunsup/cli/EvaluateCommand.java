@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                 + "logistic readouts every M steps, mean +- standard error over seeds.")
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", required = true, description = "theta folder, 'random' (meta-initialised) or 'none'")
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'random' (meta-initialised) or 'none'")
     String rule;
 
     @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")

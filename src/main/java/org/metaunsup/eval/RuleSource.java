@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaFiles;
 import org.metaunsup.rule.ThetaSpec;
@@ -13,8 +14,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Reads the {@code --rule} argument: {@code random} (θ at its meta-initialisation, DESIGN.md §9,
  * from the run seed), {@code none} (no rule: the random-features baseline), or a path to a trained
- * θ. The one place that knows θ file formats: today's θ folder ({@link ThetaFiles}); a single-file
- * format plugs in here.
+ * θ. The one place that knows θ file formats: a θ file ({@code *.theta.fb}, {@link ThetaFile}, what
+ * {@code metatrain} exports), or a θ folder ({@code theta/*.npy} + {@code index.json},
+ * {@link ThetaFiles}: traces and {@code models/}).
  */
 public final class RuleSource {
 
@@ -60,9 +62,13 @@ public final class RuleSource {
             throw new BadInputException(spec + ": no such theta file or folder (or use --rule random|none)");
         }
         if (!Files.isDirectory(p)) {
-            // Single-file θ (FlatBuffers) readers come with LearnedRule.load; until then only folders.
-            throw new BadInputException(spec + ": a theta file; this build reads theta folders "
-                    + "(theta/*.npy + index.json, e.g. from trace or models/)");
+            ThetaFile.Contents c = ThetaFile.read(p);
+            if (!c.card().rule().toConfig().equals(cfg.rule())) {
+                throw new BadInputException(spec + ": the theta file's rule widths " + c.card().rule()
+                        + " differ from the config's (pass --config with the one it was trained with)");
+            }
+            String step = c.card().outerStep() >= 0 ? " (outer step " + c.card().outerStep() + ")" : "";
+            return new Loaded(spec, "rule " + p + step, c.theta(), c.theta().spec().topUnits());
         }
         Theta theta = ThetaFiles.read(p, cfg.rule(), DataType.FLOAT);
         int top = (int) theta.get("top.mix1.w").shape()[0];
