@@ -38,6 +38,18 @@ public final class RuleSource {
         public boolean isRandom() {
             return "random".equals(spec);
         }
+
+        /** @return a short row or legend label: the outer step of a θ file, else the name */
+        public String shortLabel() {
+            if (isNone()) {
+                return "no rule";
+            }
+            if (isRandom()) {
+                return "meta-init theta";
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(outer step (\\d+)\\)").matcher(description);
+            return m.find() ? "theta, outer step " + m.group(1) : Path.of(spec).getFileName().toString();
+        }
     }
 
     private RuleSource() {}
@@ -73,6 +85,59 @@ public final class RuleSource {
         Theta theta = ThetaFiles.read(p, cfg.rule(), DataType.FLOAT);
         int top = (int) theta.get("top.mix1.w").shape()[0];
         return new Loaded(spec, "rule " + p, theta, top);
+    }
+
+    /**
+     * Reads a comma list of rules; an entry that is a folder of θ files (a meta-training run's
+     * {@code theta/}) stands for its files in name order (outer-step order), thinned evenly to at
+     * most {@code max} with the first and the last kept.
+     *
+     * @param specs comma list of {@code random}, θ files, θ folders or folders of θ files
+     * @param cfg config whose rule widths θ must have
+     * @param topWidth the base architecture's top width
+     * @param runSeed run seed (for {@code random})
+     * @param max most rules taken from one folder of θ files
+     * @return the rules in order
+     */
+    public static java.util.List<Loaded> loadEach(String specs, ExperimentConfig cfg, int topWidth, long runSeed,
+                                                  int max) {
+        java.util.List<Loaded> out = new java.util.ArrayList<>();
+        for (String spec : specs.split(",")) {
+            String s = spec.trim();
+            Path p = Path.of(s);
+            if (!s.equals("random") && !s.equals("none") && Files.isDirectory(p)
+                    && !Files.isRegularFile(p.resolve("index.json"))) {
+                java.util.List<Path> files;
+                try (java.util.stream.Stream<Path> list = Files.list(p)) {
+                    files = list.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)).sorted()
+                            .toList();
+                } catch (java.io.IOException e) {
+                    throw new BadInputException(s + ": cannot list (" + e.getMessage() + ")");
+                }
+                if (files.isEmpty()) {
+                    throw new BadInputException(s + ": neither a theta folder (index.json) nor a folder of "
+                            + ThetaFile.EXTENSION + " files");
+                }
+                for (Path f : thin(files, max)) {
+                    out.add(load(f.toString(), cfg, topWidth, runSeed));
+                }
+            } else {
+                out.add(load(s, cfg, topWidth, runSeed));
+            }
+        }
+        return out;
+    }
+
+    /** Evenly spaced entries, first and last included. */
+    static <T> java.util.List<T> thin(java.util.List<T> all, int max) {
+        if (all.size() <= max || max < 2) {
+            return max < 2 && !all.isEmpty() ? java.util.List.of(all.get(all.size() - 1)) : all;
+        }
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            out.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (max - 1))));
+        }
+        return out;
     }
 
     /**

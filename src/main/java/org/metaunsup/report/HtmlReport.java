@@ -40,62 +40,31 @@ public final class HtmlReport {
         if (!Files.isDirectory(runDir)) {
             throw new BadInputException(runDir + ": no such run folder");
         }
-        Path manifest = runDir.resolve("manifest.json");
-        if (!Files.isRegularFile(manifest)) {
-            throw new BadInputException(runDir + ": not a run folder (no manifest.json)");
-        }
         ObjectMapper json = new ObjectMapper();
-        JsonNode man;
-        try {
-            man = json.readTree(manifest.toFile());
-        } catch (IOException e) {
-            throw new BadInputException(manifest + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")");
+        Path manifest = runDir.resolve("manifest.json");
+        List<Path> parts = subRuns(runDir);
+        if (!Files.isRegularFile(manifest) && parts.isEmpty()) {
+            throw new BadInputException(runDir + ": not a run folder (no manifest.json, and no sub-folder has one)");
         }
-        List<String> pngs = list(runDir, ".png");
-        List<String> csvs = list(runDir, ".csv");
+        JsonNode man = Files.isRegularFile(manifest) ? manifest(json, manifest) : json.createObjectNode();
         List<Map<String, String>> figures = new ArrayList<>();
         List<Map<String, String>> tables = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        Path index = runDir.resolve("figures.json");
-        if (Files.isRegularFile(index)) {
-            JsonNode ix = json.readTree(index.toFile());
-            ix.path("figures").forEach(f -> figures.add(fields(f)));
-            ix.path("tables").forEach(t -> tables.add(fields(t)));
-            ix.path("texts").forEach(t -> texts.add(t.asText()));
+        if (Files.isRegularFile(manifest)) {
+            collect(json, runDir, "", figures, tables, texts);
         }
-        Set<String> shown = new LinkedHashSet<>();
-        figures.forEach(f -> {
-            shown.add(f.get("image"));
-            shown.add(f.get("table"));
-        });
-        tables.forEach(t -> shown.add(t.get("table")));
-        for (String png : pngs) {
-            if (!shown.contains(png)) {
-                String stem = png.substring(0, png.length() - 4);
-                Map<String, String> f = new LinkedHashMap<>();
-                f.put("image", png);
-                f.put("title", stem);
-                if (csvs.contains(stem + ".csv") && !shown.contains(stem + ".csv")) {
-                    f.put("table", stem + ".csv");
-                    shown.add(stem + ".csv");
-                }
-                figures.add(f);
-                shown.add(png);
-            }
+        // A folder of run folders (evaluate, transfer, filters, ... side by side) is one page:
+        // each part's figures follow, named by their folder.
+        Map<String, JsonNode> partManifests = new LinkedHashMap<>();
+        for (Path part : parts) {
+            String prefix = part.getFileName().toString() + "/";
+            partManifests.put(prefix, manifest(json, part.resolve("manifest.json")));
+            collect(json, part, prefix, figures, tables, texts);
         }
-        for (String csv : csvs) {
-            if (!shown.contains(csv)) {
-                tables.add(Map.of("table", csv, "title", csv));
-            }
+        if (!Files.isRegularFile(manifest) && !partManifests.isEmpty()) {
+            man = partManifests.values().iterator().next();
         }
-        for (String t : List.of("summary.txt")) {
-            if (!texts.contains(t) && Files.isRegularFile(runDir.resolve(t))) {
-                texts.add(t);
-            }
-        }
-
-        String command = man.path("command").asText("run");
+        String command = Files.isRegularFile(manifest) ? man.path("command").asText("run") : "results";
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(esc("MetaUnsup " + command + " report: " + runDir.getFileName())).append("</title>\n<style>")
@@ -160,10 +129,102 @@ public final class HtmlReport {
         man.fields().forEachRemaining(e -> h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
                 .append(esc(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toPrettyString()))
                 .append("</td></tr>\n"));
-        h.append("</table></section>\n</body></html>\n");
+        h.append("</table></section>\n");
+        for (Map.Entry<String, JsonNode> e : partManifests.entrySet()) {
+            h.append("<section><h2>Manifest of <code>").append(esc(e.getKey())).append("</code> (")
+                    .append(esc(e.getValue().path("command").asText("?"))).append(")</h2>\n")
+                    .append("<table class=\"kv\"><tr><th>field</th><th>value</th></tr>\n");
+            e.getValue().fields().forEachRemaining(f -> h.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
+                    .append(esc(f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toPrettyString()))
+                    .append("</td></tr>\n"));
+            h.append("</table></section>\n");
+        }
+        h.append("</body></html>\n");
         Path out = runDir.resolve(FILE);
         AtomicFiles.writeString(out, h.toString());
         return out;
+    }
+
+    private static JsonNode manifest(ObjectMapper json, Path manifest) {
+        try {
+            return json.readTree(manifest.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + ")");
+        }
+    }
+
+    /** Immediate sub-folders that are run folders, by name. */
+    private static List<Path> subRuns(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).sorted().toList();
+        }
+    }
+
+    /**
+     * Adds one run folder's figures (by its figures.json, else PNG with the CSV of the same stem),
+     * other tables and texts, as paths relative to the page's folder ({@code prefix} + name).
+     */
+    private static void collect(ObjectMapper json, Path dir, String prefix, List<Map<String, String>> figures,
+                                List<Map<String, String>> tables, List<String> texts) throws IOException {
+        List<String> pngs = list(dir, ".png");
+        List<String> csvs = list(dir, ".csv");
+        List<Map<String, String>> figs = new ArrayList<>();
+        List<Map<String, String>> tabs = new ArrayList<>();
+        List<String> txts = new ArrayList<>();
+        Path index = dir.resolve("figures.json");
+        if (Files.isRegularFile(index)) {
+            JsonNode ix = json.readTree(index.toFile());
+            ix.path("figures").forEach(f -> figs.add(fields(f)));
+            ix.path("tables").forEach(t -> tabs.add(fields(t)));
+            ix.path("texts").forEach(t -> txts.add(t.asText()));
+        }
+        Set<String> shown = new LinkedHashSet<>();
+        figs.forEach(f -> {
+            shown.add(f.get("image"));
+            shown.add(f.get("table"));
+        });
+        tabs.forEach(t -> shown.add(t.get("table")));
+        for (String png : pngs) {
+            if (!shown.contains(png)) {
+                String stem = png.substring(0, png.length() - 4);
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("image", png);
+                f.put("title", stem);
+                if (csvs.contains(stem + ".csv") && !shown.contains(stem + ".csv")) {
+                    f.put("table", stem + ".csv");
+                    shown.add(stem + ".csv");
+                }
+                figs.add(f);
+                shown.add(png);
+            }
+        }
+        for (String csv : csvs) {
+            if (!shown.contains(csv)) {
+                tabs.add(Map.of("table", csv, "title", csv));
+            }
+        }
+        if (!txts.contains("summary.txt") && Files.isRegularFile(dir.resolve("summary.txt"))) {
+            txts.add("summary.txt");
+        }
+        for (Map<String, String> f : figs) {
+            Map<String, String> g = new LinkedHashMap<>(f);
+            g.put("image", prefix + f.get("image"));
+            if (f.get("table") != null) {
+                g.put("table", prefix + f.get("table"));
+            }
+            if (!prefix.isEmpty()) {
+                g.put("title", prefix + " " + f.getOrDefault("title", f.get("image")));
+            }
+            figures.add(g);
+        }
+        for (Map<String, String> t : tabs) {
+            Map<String, String> g = new LinkedHashMap<>(t);
+            g.put("table", prefix + t.get("table"));
+            g.put("title", prefix + t.getOrDefault("title", t.get("table")));
+            tables.add(g);
+        }
+        txts.forEach(t -> texts.add(prefix + t));
     }
 
     private static Map<String, String> fields(JsonNode n) {

@@ -1,0 +1,179 @@
+package org.metaunsup.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.metaunsup.BadInputException;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Dataset;
+import org.metaunsup.data.Datasets;
+import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.FilterGrid;
+import org.metaunsup.eval.FilterStudy;
+import org.metaunsup.eval.RuleSource;
+import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.RunFolder;
+import org.metaunsup.util.Nd4jSetup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code filters}: first-layer filters of base models trained with one or more frozen rules, as
+ * one image grid (the paper's Figure 2 on {@code stacked-mnist14}, per channel and in colour, and
+ * Figure 4 over a meta-training run's θ files). Writes {@code filters.png}, {@code filters.csv}
+ * (per filter: size and roughness), {@code summary.txt}, the config and a manifest.
+ */
+@Command(name = "filters", mixinStandardHelpOptions = true,
+        description = "First-layer filters of base models trained with frozen rules, as one image grid "
+                + "(rows: untrained phi0, then each rule; 3-channel data: each channel and colour).")
+final class FiltersCommand implements Callable<Integer> {
+
+    @Option(names = "--rule", required = true, description = "comma list of theta files (*.theta.fb), theta folders, "
+            + "'random', or a folder of theta files (a metatrain run's theta/: its files in outer-step order)")
+    String rule;
+
+    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
+    String dataset;
+
+    @Option(names = "--config", defaultValue = "small", description = "rule widths, inner batch, eta (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
+    String arch;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "inner steps per rule (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--units", defaultValue = "16", description = "filters shown per row (default: ${DEFAULT-VALUE})")
+    int units;
+
+    @Option(names = "--max-rules", defaultValue = "8", description = "most theta files taken from one folder "
+            + "(default: ${DEFAULT-VALUE})")
+    int maxRules;
+
+    @Option(names = "--seed", defaultValue = "0", description = "fixes phi0 and the batch order (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", description = "run folder (default: runs/filters-<time>)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1 || units < 1 || maxRules < 1) {
+            throw new BadInputException("--steps, --units and --max-rules must be at least 1");
+        }
+        ExperimentConfig cfg = ConfigLoader.load(config);
+        Nd4jSetup.init();
+        DataSplits splits = Datasets.load(dataset);
+        EvalData data = EvalData.of(splits);
+        Dataset images = data.trainSet();
+        cfg = cfg.withInputWidth(data.dim());
+        BaseModelConfig base = arch == null ? cfg.base() : Architectures.parse(arch, data.dim(), cfg.base().activation());
+        List<RuleSource.Loaded> loaded = RuleSource.loadEach(rule, cfg, base.topWidth(), seed, maxRules);
+        List<FilterStudy.Rule> rules = new ArrayList<>();
+        rules.add(new FilterStudy.Rule("phi0 (untrained)", null));
+        for (RuleSource.Loaded l : loaded) {
+            if (l.isNone()) {
+                throw new BadInputException("--rule none has no filters to learn (phi0 is always the first row)");
+            }
+            rules.add(new FilterStudy.Rule(l.shortLabel(), l.theta()));
+        }
+        Path dir = out != null ? out : Path.of("runs", "filters-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("dataset", splits.name());
+        extra.put("data_shape", data.shapeText());
+        extra.put("base", base.describe());
+        extra.put("rules", loaded.stream().map(RuleSource.Loaded::description).toList());
+        extra.put("inner_steps", steps);
+        extra.put("units", units);
+        extra.put("protocol", "every row starts from the same phi0 (seed " + seed + ", stream phi-init) and sees the "
+                + "same unlabelled training batches in pixel order (identity permutation)");
+        RunFolder run = RunFolder.create(dir, "filters", cfg.withBase(base), Map.of("run", seed), extra);
+        System.err.println("filters: " + (rules.size() - 1) + " rule(s), " + steps + " inner steps each on "
+                + splits.name());
+        List<FilterStudy.Filters> result;
+        try (StopSignal stop = new StopSignal()) {
+            int[] row = {0};
+            result = new FilterStudy(cfg, base, data, seed).run(rules, steps, units, done -> {
+                if (done % 100 == 0) {
+                    System.err.println("  row " + row[0] + ": " + done + "/" + steps + " inner steps");
+                }
+            }, stop::requested);
+            boolean complete = !stop.requested();
+            write(run.dir(), result, splits.name(), images, base, complete);
+            run.finish(RunFolder.Status.FINISHED, complete ? null : "stopped early");
+        }
+        System.out.println(run.dir().toAbsolutePath());
+        return 0;
+    }
+
+    private static void write(Path dir, List<FilterStudy.Filters> rows, String dataset, Dataset images,
+                              BaseModelConfig base, boolean complete) throws java.io.IOException {
+        int c = images.channels();
+        int h = images.height();
+        int w = images.width();
+        int hw = h * w;
+        StringBuilder csv = new StringBuilder("row,label,inner_steps,unit,channel,max_abs_weight,roughness\n");
+        StringBuilder txt = new StringBuilder();
+        txt.append(complete ? "" : "STOPPED EARLY: rows below are what was reached before the stop.\n");
+        txt.append("first-layer filters on ").append(dataset).append(", base ").append(base.describe())
+                .append("; roughness = mean squared neighbour difference / (2 variance): ~1 for noise, "
+                        + "lower for smooth structure\n\n");
+        txt.append(String.format(Locale.ROOT, "%-28s %6s  %s%n", "row", "steps", "mean roughness per channel"));
+        String title = "First-layer filters, " + dataset + ", base " + base.describe();
+        FilterGrid grid = new FilterGrid(title, c, h, w);
+        for (int r = 0; r < rows.size(); r++) {
+            FilterStudy.Filters f = rows.get(r);
+            grid.add(f.steps() > 0 ? f.label() + ", " + f.steps() + " inner steps" : f.label(), f.filters());
+            double[] mean = new double[c];
+            for (int u = 0; u < f.filters().length; u++) {
+                for (int ch = 0; ch < c; ch++) {
+                    float[] one = java.util.Arrays.copyOfRange(f.filters()[u], ch * hw, (ch + 1) * hw);
+                    double max = 0;
+                    for (float v : one) {
+                        max = Math.max(max, Math.abs(v));
+                    }
+                    double rough = FilterGrid.roughness(one, h, w);
+                    mean[ch] += rough / f.filters().length;
+                    csv.append(r).append(",\"").append(f.label()).append("\",").append(f.steps()).append(',')
+                            .append(u).append(',').append(ch).append(',')
+                            .append(String.format(Locale.ROOT, "%.6g,%.4f%n", max, rough));
+                }
+            }
+            StringBuilder m = new StringBuilder();
+            for (double v : mean) {
+                m.append(String.format(Locale.ROOT, "%.3f ", v));
+            }
+            txt.append(String.format(Locale.ROOT, "%-28s %6d  %s%n", f.label(), f.steps(), m.toString().trim()));
+        }
+        AtomicFiles.writeString(dir.resolve("filters.csv"), csv.toString());
+        AtomicFiles.writeString(dir.resolve("summary.txt"), txt.toString());
+        Map<String, Object> index = new LinkedHashMap<>();
+        Map<String, String> fig = new LinkedHashMap<>();
+        fig.put("image", "filters.png");
+        fig.put("table", "filters.csv");
+        fig.put("title", title);
+        fig.put("caption", "Rows: the untrained phi0, then a base model trained from it with each rule (same data). "
+                + "Each filter scaled by its own largest |w|: grey = 0, white = largest positive, black = largest "
+                + "negative" + (c == 3 ? "; colour rows show the three channels as R, G, B." : "."));
+        index.put("figures", List.of(fig));
+        index.put("texts", List.of("summary.txt"));
+        AtomicFiles.writeString(dir.resolve("figures.json"),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+        grid.writePng(dir.resolve("filters.png"));
+        System.err.print(txt);
+    }
+}
