@@ -66,7 +66,9 @@ public final class GradientFunction {
             previous = before;
             SameDiff.bindInferenceFactory(sd -> {
                 if (!isEager(sd)) {
-                    return before.create(sd);
+                    // Forward graphs (the one-step rule graph of evaluation) keep SameDiff's array
+                    // cache, which reuses arrays well there, but not its graph walk per call.
+                    return new CachedSubgraphSession(sd);
                 }
                 InferenceSession session = new CachedSubgraphSession(sd);
                 session.setMmgr(new FreeOnReleaseMemoryMgr());
@@ -100,9 +102,15 @@ public final class GradientFunction {
                 EAGER.add(new java.lang.ref.WeakReference<>(sd));
             }
         }
-        for (InferenceSession session : sd.getSessions().values()) {
-            if (!(session.getMmgr() instanceof FreeOnReleaseMemoryMgr)) {
+        // A session born before the graph was registered (building the gradient function makes
+        // one on the building thread) is a plain one: replace it, or the thread that built the
+        // graph, which is the thread that trains with it, re-walks the graph on every pass
+        // (~0.5 s of a small K=5 meta-gradient, JFR).
+        for (Map.Entry<Long, InferenceSession> e : sd.getSessions().entrySet()) {
+            if (!(e.getValue() instanceof CachedSubgraphSession)) {
+                InferenceSession session = new CachedSubgraphSession(sd);
                 session.setMmgr(new FreeOnReleaseMemoryMgr());
+                e.setValue(session);
             }
         }
     }
