@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             TraceCommand.class,
             BenchCommand.class,
             EvaluateCommand.class,
+            TransferCommand.class,
             MetatrainCommand.class,
             ReportCommand.class,
             FeaturesCommand.class,

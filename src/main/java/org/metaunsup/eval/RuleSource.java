@@ -2,8 +2,13 @@ package org.metaunsup.eval;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.metaunsup.BadInputException;
+import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.TaskDistributionConfig;
+import org.metaunsup.export.ThetaCard;
 import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaFiles;
@@ -27,8 +32,25 @@ public final class RuleSource {
      * @param description human-readable provenance
      * @param theta the rule, or null for {@code none}
      * @param topUnits the top width θ was built for (0 for none)
+     * @param recordedTasks the task distribution θ was meta-trained on as its θ file's card records
+     *     it ({@code task.hidden_width}, {@code task.hidden_layers}, …), or null when the source
+     *     records none (a θ folder, {@code random}, {@code none}, a card without those keys)
      */
-    public record Loaded(String spec, String description, Theta theta, int topUnits) {
+    public record Loaded(String spec, String description, Theta theta, int topUnits,
+                         TaskDistributionConfig recordedTasks) {
+
+        /**
+         * A rule whose source records no task distribution.
+         *
+         * @param spec the argument as given
+         * @param description human-readable provenance
+         * @param theta the rule, or null for {@code none}
+         * @param topUnits the top width θ was built for (0 for none)
+         */
+        public Loaded(String spec, String description, Theta theta, int topUnits) {
+            this(spec, description, theta, topUnits, null);
+        }
+
         /** @return whether this is the "no rule" baseline */
         public boolean isNone() {
             return theta == null;
@@ -80,7 +102,8 @@ public final class RuleSource {
                         + " differ from the config's (pass --config with the one it was trained with)");
             }
             String step = c.card().outerStep() >= 0 ? " (outer step " + c.card().outerStep() + ")" : "";
-            return new Loaded(spec, "rule " + p + step, c.theta(), c.theta().spec().topUnits());
+            return new Loaded(spec, "rule " + p + step, c.theta(), c.theta().spec().topUnits(),
+                    recordedTasks(c.card(), cfg));
         }
         Theta theta = ThetaFiles.read(p, cfg.rule(), DataType.FLOAT);
         int top = (int) theta.get("top.mix1.w").shape()[0];
@@ -138,6 +161,23 @@ public final class RuleSource {
             out.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (max - 1))));
         }
         return out;
+    }
+
+    /**
+     * The card's architecture ranges only when it records both: a card written before they were
+     * recorded must not pass the config's ranges off as the ones θ was trained on. Keys the card
+     * lacks otherwise (newer keys) are taken from the config, as {@link ConfigKeys#fromRecord}
+     * takes them for older records, so that only the task distribution is read here.
+     */
+    private static TaskDistributionConfig recordedTasks(ThetaCard card, ExperimentConfig cfg) {
+        Map<String, String> recorded = card.configProperties();
+        if (!recorded.containsKey(ConfigKeys.TASK_HIDDEN_WIDTH.name())
+                || !recorded.containsKey(ConfigKeys.TASK_HIDDEN_LAYERS.name())) {
+            return null;
+        }
+        Map<String, String> m = new LinkedHashMap<>(cfg.toProperties());
+        m.putAll(recorded);
+        return ConfigKeys.fromRecord(card.config() == null ? "theta card" : card.config(), m).task();
     }
 
     /**

@@ -184,6 +184,23 @@ class BadInputContractTest {
         r.add(row("verify: config of other widths", "the config and base model need", sb -> copyGolden(sb),
                 "trace", "--verify", "{sb}/trace", "--config", "small"));
 
+        // --- transfer (every check happens before the run folder is begun)
+        r.add(row("transfer: --widths 0", "widths must be positive integers", NONE, transfer("--widths", "0")));
+        r.add(row("transfer: --widths with a negative", "--widths -3", NONE, transfer("--widths", "32,-3")));
+        r.add(row("transfer: --depths 0", "at least one hidden layer", NONE, transfer("--depths", "1,0")));
+        r.add(row("transfer: --widths not a number", "Invalid value", NONE, transfer("--widths", "wide")));
+        r.add(row("transfer: --seeds 0", "seeds", NONE, transfer("--seeds", "0")));
+        r.add(row("transfer: unknown method", "unknown method 'magic'", NONE, transfer("--methods", "rule,magic")));
+        r.add(row("transfer: --rule none", "needs a rule", NONE, "transfer", "--rule", "none", "--config", "tiny",
+                "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
+        r.add(row("transfer: theta file of other rule widths", "differ from the config's", NONE, "transfer",
+                "--rule", goldenTheta(), "--config", "small", "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
+        r.add(row("transfer: --out under a file", "is a file, not a folder", NONE, transfer("--out", "{sb}/afile/run")));
+        r.add(row("transfer: --out a user's folder", "not an earlier output", NONE,
+                transfer("--out", "{sb}/user-folder")));
+        r.add(row("transfer: without --steps", "--steps", NONE, "transfer", "--rule", "random", "--seeds", "1",
+                "--out", "{sb}/run"));
+
         // --- bench (every check happens before the GEMM peak is measured)
         r.add(row("bench: --json is a folder", "is a folder", NONE, bench("{sb}/user-folder")));
         r.add(row("bench: --json under a file", "is a file, not a folder", NONE, bench("{sb}/afile/b.json")));
@@ -237,6 +254,28 @@ class BadInputContractTest {
 
     private static String[] demo(String out) {
         return new String[] {"demo", "--config", "tiny", "--steps", "1", "--seeds", "1", "--out", out};
+    }
+
+    /** A tiny transfer study into {sb}/run with one option replaced or added. */
+    private static String[] transfer(String option, String value) {
+        Map<String, String> o = new java.util.LinkedHashMap<>(Map.of("--rule", "random", "--config", "tiny",
+                "--widths", "6", "--depths", "1", "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
+        o.put(option, value);
+        List<String> args = new ArrayList<>(List.of("transfer"));
+        o.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        return args.toArray(String[]::new);
+    }
+
+    /** The committed θ file (tiny rule widths). */
+    private static String goldenTheta() {
+        try {
+            return Path.of(BadInputContractTest.class.getResource("/golden/theta-tiny/rule.theta.fb").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String[] bench(String json) {
