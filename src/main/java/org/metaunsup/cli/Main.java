@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
             MetatrainCommand.class,
             ReportCommand.class,
             FeaturesCommand.class,
+            InvarianceCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
