@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             ReportCommand.class,
             FeaturesCommand.class,
             FiltersCommand.class,
+            InvarianceCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

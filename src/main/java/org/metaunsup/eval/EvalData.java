@@ -213,6 +213,42 @@ public final class EvalData {
         return trainIdx;
     }
 
+    /**
+     * A class-balanced sample of the labelled training pool (never the held-out pool), for a
+     * baseline that learns from labels: {@code perClass} images of every class, class-major.
+     *
+     * @param perClass images per class
+     * @param rng draws them
+     * @return training indices (labels: {@link #trainLabels})
+     * @throws BadInputException when a class has fewer images
+     */
+    int[] trainingSample(int perClass, SplittableRandom rng) {
+        List<int[]> byClass = byClass(train, trainIdx);
+        int[] t = new int[perClass * classes];
+        for (int c = 0; c < classes; c++) {
+            int[] r = byClass.get(c).clone();
+            if (r.length < perClass) {
+                throw new BadInputException(name + ": training class " + c + " has " + r.length
+                        + " images, fewer than the " + perClass + " per class asked for");
+            }
+            partialShuffle(r, perClass, rng);
+            System.arraycopy(r, 0, t, c * perClass, perClass);
+        }
+        return t;
+    }
+
+    /**
+     * @param idx training indices
+     * @return their labels
+     */
+    int[] trainLabels(int[] idx) {
+        int[] y = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = train.label(idx[i]);
+        }
+        return y;
+    }
+
     private List<int[]> byClass(Dataset d, int[] idx) {
         int[] n = new int[classes];
         for (int i : idx) {

@@ -42,6 +42,8 @@ public final class Evaluation {
     private final EvalProtocol protocol;
     private final long runSeed;
     private final DataType dtype;
+    /** Null: each seed draws its own permutation (evaluate); else the one every seed uses. */
+    private final int[] fixedPermutation;
 
     /**
      * @param config rule settings (inner batch, η, widths)
@@ -63,6 +65,51 @@ public final class Evaluation {
         this.protocol = protocol;
         this.runSeed = runSeed;
         this.dtype = dtype;
+        this.fixedPermutation = null;
+    }
+
+    private Evaluation(Evaluation base, int[] permutation) {
+        this.config = base.config;
+        this.arch = base.arch;
+        this.data = base.data;
+        this.protocol = base.protocol;
+        this.runSeed = base.runSeed;
+        this.dtype = base.dtype;
+        this.fixedPermutation = permutation;
+    }
+
+    /**
+     * The same evaluation with one input permutation for every seed instead of each seed's own
+     * ({@code eval-permutation} stream). Everything else a seed fixes (φ₀, data order, query and
+     * support draws) stays as it was, so two such evaluations differ only in the permutation:
+     * that is what the input-order study compares.
+     *
+     * @param permutation permuted column j is original column permutation[j]; a permutation of
+     *     0..D−1
+     * @return a new evaluation; this one is unchanged
+     * @throws IllegalArgumentException when it is not a permutation of the data's D columns
+     */
+    public Evaluation withPermutation(int[] permutation) {
+        int[] p = permutation.clone();
+        boolean[] seen = new boolean[data.dim()];
+        if (p.length != data.dim()) {
+            throw new IllegalArgumentException("permutation of " + p.length + " columns for data of " + data.dim());
+        }
+        for (int j : p) {
+            if (j < 0 || j >= seen.length || seen[j]) {
+                throw new IllegalArgumentException("not a permutation of 0.." + (seen.length - 1));
+            }
+            seen[j] = true;
+        }
+        return new Evaluation(this, p);
+    }
+
+    /**
+     * @param seed an evaluation seed
+     * @return the input permutation its methods see: the fixed one if given, else the seed's own
+     */
+    public int[] permutation(long seed) {
+        return fixedPermutation != null ? fixedPermutation.clone() : data.permutation(seed);
     }
 
     /**
@@ -97,7 +144,7 @@ public final class Evaluation {
         for (int i = 0; i < protocol.seeds(); i++) {
             long seed = seed(i);
             EvalData.Labelled labelled = data.labelled(protocol, seed);
-            int[] perm = data.permutation(seed);
+            int[] perm = permutation(seed);
             INDArray evalBatch = labelled.evalBatch(perm, dtype);
             Readouts readouts = new Readouts(protocol.lambda(), Seeds.derive(seed, "logistic-init"));
             for (FeatureMethod m : methods) {

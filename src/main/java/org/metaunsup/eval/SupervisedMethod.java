@@ -56,38 +56,52 @@ public final class SupervisedMethod implements FeatureMethod {
         private boolean gradientBuilt;
 
         SupervisedRun(MethodContext ctx) {
-            BaseModelConfig arch = ctx.arch();
-            DataType dt = ctx.dtype();
-            int classes = ctx.labelled().data().classes();
-            PhiState phi0 = PhiState.init(arch, ctx.initSeed(), dt);
+            this(ctx.arch(), ctx.initSeed(), org.metaunsup.util.Seeds.stream(ctx.seed(), "supervised-head"),
+                    ctx.labelled().supervisedBatch(ctx.perm(), ctx.dtype()),
+                    ctx.labelled().supervisedY(), ctx.labelled().data().classes(), ctx.dtype());
+        }
+
+        /**
+         * The network on any labelled examples (the input-order study trains it on more of them).
+         *
+         * @param arch base architecture
+         * @param initSeed seed of φ₀ ({@link PhiState#init})
+         * @param headRng draws the head's initial weights
+         * @param x labelled inputs [n, D], as the network will see them
+         * @param y their labels
+         * @param classes C, the head's width
+         * @param dt floating type
+         */
+        SupervisedRun(BaseModelConfig arch, long initSeed, java.util.SplittableRandom headRng, INDArray x,
+                      int[] y, int classes, DataType dt) {
+            PhiState phi0 = PhiState.init(arch, initSeed, dt);
             List<SDVariable> w = new ArrayList<>();
             List<SDVariable> b = new ArrayList<>();
             for (int l = 1; l <= arch.depth(); l++) {
                 w.add(sd.var("W" + l, phi0.w().get(l - 1).dup()));
                 b.add(sd.var("b" + l, phi0.b().get(l - 1).dup()));
             }
-            SDVariable x = sd.placeHolder("x", dt, -1, arch.inputWidth());
-            SDVariable y = sd.placeHolder("y", dt, -1, classes);
-            SDVariable features = BaseModelGraph.forward(sd, new PhiVars(w, w, b), x, arch.activation()).top();
-            java.util.SplittableRandom rng = org.metaunsup.util.Seeds.stream(ctx.seed(), "supervised-head");
+            SDVariable xIn = sd.placeHolder("x", dt, -1, arch.inputWidth());
+            SDVariable yIn = sd.placeHolder("y", dt, -1, classes);
+            SDVariable features = BaseModelGraph.forward(sd, new PhiVars(w, w, b), xIn, arch.activation()).top();
             double[] hw = new double[arch.topWidth() * classes];
             for (int i = 0; i < hw.length; i++) {
-                hw[i] = org.metaunsup.rule.Theta.truncatedGaussian(rng) / Math.sqrt(arch.topWidth());
+                hw[i] = org.metaunsup.rule.Theta.truncatedGaussian(headRng) / Math.sqrt(arch.topWidth());
             }
             SDVariable headW = sd.var("head_w", Nd4j.create(hw, new long[] {arch.topWidth(), classes},
                     DataType.DOUBLE).castTo(dt));
             SDVariable headB = sd.var("head_b", Nd4j.zeros(dt, classes));
             SDVariable z = features.mmul(headW).add(headB);
             // Cross-entropy written out: the stock loss ops mishandle incoming gradients (SAMEDIFF-FACTS).
-            SDVariable loss = sd.math().neg(y.mul(sd.nn().logSoftmax(z)).sum(1).mean());
+            SDVariable loss = sd.math().neg(yIn.mul(sd.nn().logSoftmax(z)).sum(1).mean());
             sd.identity("loss", loss);
             sd.setLossVariables("loss");
             top = features.name();
             logits = z.name();
             sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(LEARNING_RATE))
                     .dataSetFeatureMapping("x").dataSetLabelMapping("y").build());
-            trainX = ctx.labelled().supervisedBatch(ctx.perm(), dt);
-            trainY = TruncationInputs.oneHot(ctx.labelled().supervisedY(), classes, dt);
+            trainX = x.castTo(dt);
+            trainY = TruncationInputs.oneHot(y, classes, dt);
         }
 
         @Override

@@ -209,7 +209,27 @@ class BadInputContractTest {
         r.add(row("bench: --steps 0", "must be >= 1", NONE, "bench", "--config", "tiny", "--steps", "0"));
         r.add(row("bench: --dtype int8", "--dtype", NONE, "bench", "--config", "tiny", "--dtype", "int8"));
         r.add(row("bench: binary config", "not UTF-8", NONE, "bench", "--config", "{sb}/bin.properties"));
+
+        // --- invariance (every check happens before data or rule are loaded)
+        r.add(row("invariance: --permutations 0", "--permutations must be >= 1", NONE, invariance("--permutations", "0")));
+        r.add(row("invariance: --steps 0", "--steps must be >= 1", NONE, invariance("--steps", "0")));
+        r.add(row("invariance: --seeds 1", "--seeds must be >= 2", NONE, invariance("--seeds", "1")));
+        r.add(row("invariance: --rule none", "needs a rule", NONE, "invariance", "--rule", "none", "--config", "tiny",
+                "--out", "{sb}/run"));
+        r.add(row("invariance: --out is a file", "exists and is a file", NONE, "invariance", "--rule", "random",
+                "--config", "tiny", "--out", "{sb}/afile"));
         return r.stream();
+    }
+
+    /** A tiny invariance run with one option set to a bad value (the others valid). */
+    private static String[] invariance(String option, String value) {
+        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>(java.util.Map.of("--permutations", "1",
+                "--steps", "1", "--seeds", "2"));
+        opts.put(option, value);
+        List<String> a = new ArrayList<>(List.of("invariance", "--rule", "random", "--config", "tiny"));
+        opts.forEach((k, v) -> a.addAll(List.of(k, v)));
+        a.addAll(List.of("--out", "{sb}/run"));
+        return a.toArray(String[]::new);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,280 @@
+package org.metaunsup.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.metaunsup.BadInputException;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ConfigLoader;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Datasets;
+import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.EvalProtocol;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.InvarianceFiles;
+import org.metaunsup.eval.InvarianceStudy;
+import org.metaunsup.eval.InvarianceTable;
+import org.metaunsup.eval.Methods;
+import org.metaunsup.eval.RuleSource;
+import org.metaunsup.io.OutputPaths;
+import org.metaunsup.report.RunFolder;
+import org.metaunsup.util.Nd4jSetup;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code invariance}: the same θ under the identity and P random input permutations, against a
+ * supervised feature extractor trained on unpermuted pixels (docs/EVALUATION.md, "Input-order
+ * invariance"). Writes {@code invariance.csv}, {@code invariance-points.csv}, {@code invariance.png},
+ * {@code summary.txt}, {@code figures.json}, the resolved config and a manifest. Ctrl-C stops and
+ * writes what was measured.
+ */
+@Command(name = "invariance", mixinStandardHelpOptions = true,
+        description = "Input-order invariance: a rule under the identity and P random pixel permutations (same "
+                + "phi0, data and draws) vs a supervised extractor trained on unpermuted pixels; ridge, logistic "
+                + "and prototype readouts, mean +- standard error over seeds.")
+final class InvarianceCommand implements Callable<Integer> {
+
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
+    String rule;
+
+    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
+    String dataset;
+
+    @Option(names = "--config", defaultValue = "small", description = "rule widths, inner batch, eta (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
+    String arch;
+
+    @Option(names = "--permutations", defaultValue = "5", description = "random permutations besides the identity (default: ${DEFAULT-VALUE})")
+    int permutations;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "inner steps of the rule before it is measured (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "evaluation seeds, >= 2 (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--seed", defaultValue = "0", description = "run seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--shots", defaultValue = "10", description = "labelled support examples per class (default: ${DEFAULT-VALUE})")
+    int shots;
+
+    @Option(names = "--query", defaultValue = "2000", description = "held-out query examples (default: ${DEFAULT-VALUE})")
+    int query;
+
+    @Option(names = "--draws", defaultValue = "10", description = "support draws per measurement (default: ${DEFAULT-VALUE})")
+    int draws;
+
+    @Option(names = "--baseline-per-class", defaultValue = "100",
+            description = "labelled training images per class of the supervised extractor (default: ${DEFAULT-VALUE})")
+    int baselinePerClass;
+
+    @Option(names = "--baseline-steps", defaultValue = "300",
+            description = "full-batch Adam steps of the supervised extractor (default: ${DEFAULT-VALUE})")
+    int baselineSteps;
+
+    @Option(names = "--out", description = "run folder (default: runs/invariance-<time>)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (permutations < 1) {
+            throw new BadInputException("--permutations must be >= 1");
+        }
+        if (steps < 1) {
+            throw new BadInputException("--steps must be >= 1");
+        }
+        if (seeds < 2) {
+            throw new BadInputException("--seeds must be >= 2 (a standard error needs two seeds)");
+        }
+        if (baselinePerClass < 1 || baselineSteps < 1) {
+            throw new BadInputException("--baseline-per-class and --baseline-steps must be >= 1");
+        }
+        if (rule.equals("none")) {
+            throw new BadInputException("--rule none: the study needs a rule (a theta file or folder, or random)");
+        }
+        // The rule is measured once, after N steps (and at 0, which evaluation always measures).
+        EvalProtocol protocol = new EvalProtocol(steps, steps, seeds, shots, query, draws, 0.1);
+        InvarianceStudy.ExtractorRecipe recipe = new InvarianceStudy.ExtractorRecipe(baselinePerClass, baselineSteps);
+        ExperimentConfig cfg = ConfigLoader.load(config);
+        Path dir = out != null ? out : Path.of("runs", "invariance-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
+        Nd4jSetup.init();
+        DataSplits splits = Datasets.load(dataset);
+        EvalData data = EvalData.of(splits);
+        cfg = cfg.withInputWidth(data.dim());
+        BaseModelConfig base = arch == null ? cfg.base() : Architectures.parse(arch, data.dim(), cfg.base().activation());
+        RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
+        FeatureMethod ruleMethod = Methods.create(List.of("rule"), loaded, cfg, base.topWidth(), seed).get(0);
+        if (cfg.innerBatch() > data.unlabelledCount()) {
+            throw new BadInputException(dataset + ": inner batch " + cfg.innerBatch() + " exceeds the "
+                    + data.unlabelledCount() + " unlabelled images");
+        }
+        InvarianceStudy study = new InvarianceStudy(cfg, base, data, protocol, permutations, recipe, seed,
+                DataType.FLOAT);
+        study.checkSizes();   // bad sizes fail before the run folder exists
+
+        Map<String, Object> seedInfo = new LinkedHashMap<>();
+        seedInfo.put("run", seed);
+        List<Long> evalSeeds = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            evalSeeds.add(study.seed(i));
+        }
+        seedInfo.put("evaluation_seeds", evalSeeds);
+        List<Long> permSeeds = new ArrayList<>();
+        List<Map<String, Object>> permInfo = new ArrayList<>();
+        for (int p = 0; p < study.permutationCount(); p++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", InvarianceTable.name(p));
+            if (p > 0) {
+                permSeeds.add(study.permutationSeed(p));
+                e.put("seed", study.permutationSeed(p));
+                e.put("stream", "invariance-permutation-" + p);
+            }
+            e.put("first_columns", Arrays.stream(study.permutation(p)).limit(12).boxed().toList());
+            permInfo.add(e);
+        }
+        seedInfo.put("permutations", permInfo);
+        seedInfo.put("derivation", "seed i = Seeds.derive(run, \"seed-i\"), as in evaluate; per seed: phi-init "
+                + "(the rule's and the extractor's phi0), eval-data-order, eval-query, eval-support, logistic-init, "
+                + "extractor-labels, extractor-head; permutation p >= 1 = Fisher-Yates shuffle of 0..D-1 with "
+                + "SplittableRandom(Seeds.derive(run, \"invariance-permutation-p\")), the same for every seed; "
+                + "permuted column j = original column perm[j]");
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("dataset", splits.name());
+        extra.put("data_shape", data.shapeText());
+        extra.put("unlabelled_images", data.unlabelledCount());
+        extra.put("held_out_images", data.heldOutCount());
+        extra.put("rule", loaded.description());
+        extra.put("base", base.describe());
+        extra.put("protocol", study.describe());
+        extra.put("rule_measured_at_step", steps);
+        Map<String, Object> baseline = new LinkedHashMap<>();
+        baseline.put("id", InvarianceStudy.EXTRACTOR);
+        baseline.put("trained_on", recipe.describe());
+        baseline.put("labelled_images_per_class", baselinePerClass);
+        baseline.put("adam_steps", baselineSteps);
+        baseline.put("readouts", "ridge, logistic, prototype (nearest class mean of the support features)");
+        extra.put("baseline", baseline);
+        RunFolder run = RunFolder.create(dir, "invariance", cfg.withBase(base), seedInfo, extra);
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ruleMethod.id(), ruleMethod.label());
+        labels.put(InvarianceStudy.EXTRACTOR, "supervised extractor on unpermuted pixels, then fixed");
+        labels.put(InvarianceStudy.RAW, "raw pixels");
+        String title = String.format(Locale.ROOT, "Input-order invariance: %s, base %s, %d seeds, %d-shot, rule at "
+                + "step %d", splits.name(), base.describe(), seeds, shots, steps);
+        String permText = "identity and " + permutations + " random permutation" + (permutations == 1 ? "" : "s")
+                + " of the " + data.dim()
+                + " pixels, permutation p drawn from Seeds.derive(run seed " + seed + ", \"invariance-permutation-p\"), "
+                + "the same for every seed; within a seed only the permutation differs (same phi0, data order, "
+                + "query and support draws).";
+        System.err.println("invariance: " + ruleMethod.id() + ", " + InvarianceStudy.EXTRACTOR + " and raw pixels on "
+                + splits.name() + ", identity + " + permutations + " random; " + study.describe());
+        Progress progress = new Progress(study.totalSteps());
+        try (StopSignal stop = new StopSignal(); progress) {
+            InvarianceStudy.Result result;
+            try {
+                result = study.run(ruleMethod, progress, stop::requested);
+            } catch (RuntimeException e) {
+                // A failure (e.g. a diverging rule) still leaves what was measured before it.
+                if (!progress.points.isEmpty()) {
+                    progress.close();
+                    write(run, progress.points, labels, new InvarianceFiles.Context(title, study.describe(),
+                            permText, recipe.describe(), progress.trainingAccuracy, false), permSeeds, steps);
+                    System.err.println("partial results written to " + run.dir().toAbsolutePath());
+                }
+                try {
+                    run.finish(e instanceof org.metaunsup.DivergenceException ? RunFolder.Status.DIVERGED
+                            : RunFolder.Status.FAILED, Failures.oneLine(String.valueOf(e.getMessage())));
+                } catch (RuntimeException | java.io.IOException f) {
+                    e.addSuppressed(f);   // the cause matters more than the manifest
+                }
+                throw e;
+            }
+            progress.close();
+            write(run, result.points(), labels, new InvarianceFiles.Context(title, study.describe(), permText,
+                    recipe.describe(), result.extractorTrainingAccuracy(), result.complete()), permSeeds, steps);
+            // A stopped run is not finished; the manifest says so (there is nothing to resume).
+            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+                    result.complete() ? null : "stopped early; the files hold what was measured");
+        }
+        System.out.println(run.dir().toAbsolutePath());
+        return 0;
+    }
+
+    private static void write(RunFolder run, List<InvarianceStudy.Point> points, Map<String, String> labels,
+                              InvarianceFiles.Context ctx, List<Long> permSeeds, int steps) throws java.io.IOException {
+        InvarianceTable table = new InvarianceTable(points, labels, steps, permSeeds);
+        InvarianceFiles.write(run.dir(), table, ctx);
+        System.err.print(java.nio.file.Files.readString(run.dir().resolve("summary.txt")));
+    }
+
+    /** A progress bar on a terminal, otherwise one line per measurement. */
+    private static final class Progress implements InvarianceStudy.Listener, AutoCloseable {
+        private ProgressBar bar;
+        private final List<InvarianceStudy.Point> points = new ArrayList<>();
+        private final List<Double> trainingAccuracy = new ArrayList<>();
+
+        Progress(long total) {
+            bar = System.console() != null && total > 0
+                    ? new ProgressBarBuilder().setTaskName("invariance").setInitialMax(total)
+                            .setUpdateIntervalMillis(500)
+                            // A fixed width, as in evaluate: asking for the terminal's width opens a JLine
+                            // terminal, which resets SIGINT and so loses the partial results on Ctrl-C.
+                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build()
+                    : null;
+        }
+
+        @Override
+        public void stepsDone(int steps) {
+            if (bar != null) {
+                bar.stepBy(steps);
+            }
+        }
+
+        @Override
+        public void measured(InvarianceStudy.Point p) {
+            points.add(p);
+            String msg = String.format(Locale.ROOT, "%s %s seed %d%s: ridge %.3f logistic %.3f%s", p.method(),
+                    InvarianceTable.name(p.permutation()), p.seed(), p.step() >= 0 ? " step " + p.step() : "",
+                    p.ridgeAccuracy(), p.logisticAccuracy(), Double.isNaN(p.prototypeAccuracy()) ? ""
+                            : String.format(Locale.ROOT, " prototype %.3f", p.prototypeAccuracy()));
+            if (bar != null) {
+                bar.setExtraMessage(msg);
+            } else {
+                System.err.println("  " + msg);
+            }
+        }
+
+        @Override
+        public void extractorTrained(double accuracy) {
+            trainingAccuracy.add(accuracy);
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
