@@ -146,10 +146,16 @@ final class EvaluateCommand implements Callable<Integer> {
                     write(run.dir(), new CurveTable(progress.points, labels), title, protocol, false);
                     System.err.println("partial results written to " + run.dir().toAbsolutePath());
                 }
+                run.finish(e instanceof org.metaunsup.DivergenceException ? RunFolder.Status.DIVERGED
+                        : RunFolder.Status.FAILED, Failures.oneLine(String.valueOf(e.getMessage())));
                 throw e;
             }
             progress.close();
             write(run.dir(), new CurveTable(result.points(), labels), title, protocol, result.complete());
+            // A stopped run stays "running" in its manifest, as a stopped metatrain does: it is
+            // not finished, and the note says why.
+            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+                    result.complete() ? null : "stopped early by a signal; curves hold what was measured");
         }
         System.out.println(run.dir().toAbsolutePath());
         return 0;

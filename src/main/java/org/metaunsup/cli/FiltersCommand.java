@@ -114,7 +114,8 @@ final class FiltersCommand implements Callable<Integer> {
             }, stop::requested);
             boolean complete = !stop.requested();
             write(run.dir(), result, splits.name(), images, base, complete);
-            run.finish(RunFolder.Status.FINISHED, complete ? null : "stopped early");
+            run.finish(complete ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+                    complete ? null : "stopped early by a signal; the rows hold what was reached");
         }
         System.out.println(run.dir().toAbsolutePath());
         return 0;

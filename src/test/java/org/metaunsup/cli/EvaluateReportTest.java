@@ -58,6 +58,8 @@ class EvaluateReportTest {
         assertTrue(summary.contains("support = 10 labelled examples per class") && summary.contains("standard error"),
                 summary);
         assertTrue(Files.readString(dir.resolve("manifest.json")).contains("\"protocol\""));
+        assertEquals("finished", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("manifest.json").toFile()).get("status").asText(), "manifest marked finished");
     }
 
     @Test

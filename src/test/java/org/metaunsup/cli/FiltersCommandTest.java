@@ -60,6 +60,8 @@ class FiltersCommandTest {
         }
         BufferedImage img = ImageIO.read(out.resolve("filters.png").toFile());
         assertTrue(img.getWidth() > 200 && img.getHeight() > 4 * 4 * 15, img.getWidth() + "x" + img.getHeight());
+        assertEquals("finished", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("manifest.json").toFile()).get("status").asText());
         String summary = Files.readString(out.resolve("summary.txt"));
         assertTrue(summary.contains("theta, outer step 20"), summary);
 
