@@ -396,6 +396,7 @@ public final class MetaTrainer {
         listener.message("meta-training " + config.name() + ": " + options.workers() + " worker(s), engine "
                 + options.engine() + ", outer batch " + config.outer().batch() + ", from outer step "
                 + learner.version() + (target > 0 ? " to " + target : " until stopped"));
+        NativeMemoryGuard memory = NativeMemoryGuard.forThisProcess();
         engine.start(new TrainerSink(), List.of(committed.clone()));
         try {
             while (true) {
@@ -408,6 +409,7 @@ public final class MetaTrainer {
                 }
                 if (e != null) {
                     String ck = handle(e, metrics, digest);
+                    memory.afterGradient();
                     if (ck != null) {
                         lastCheckpoint = ck;
                     }
