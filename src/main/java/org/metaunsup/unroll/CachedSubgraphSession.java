@@ -42,4 +42,16 @@ final class CachedSubgraphSession extends InferenceSession {
         cachedSubgraphOps = new LinkedHashSet<>(subgraphOps);
         cachedZeroInputOps = new HashSet<>(zeroInputOpsInSubgraph);
     }
+
+    /**
+     * Drops this session's references to the values of its last pass. A session keeps every
+     * op's output of its last call until the next one; an array the pass never released (the
+     * requested outputs, values whose consumers lie outside the requested subgraph) then stays
+     * alive for as long as the graph sits in a cache. With many cached graphs that is gigabytes
+     * held for nothing. Dropped here, they are freed like any garbage (the caller's results
+     * are held by the caller).
+     */
+    void dropLastValues() {
+        nodeValueOutputs.clear();
+    }
 }

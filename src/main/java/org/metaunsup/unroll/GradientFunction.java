@@ -149,6 +149,10 @@ public final class GradientFunction {
         grad.setEnableCache(true);
         grad.setListeners(sd.getListeners());
         Map<String, INDArray> all = grad.output(placeholders, names.toArray(new String[0]));
+        InferenceSession session = grad.getSessions().get(Thread.currentThread().getId());
+        if (session instanceof CachedSubgraphSession cached) {
+            cached.dropLastValues();
+        }
         Map<String, INDArray> out = new LinkedHashMap<>();
         outputs.forEach(n -> out.put(n, all.get(n)));
         // Views of the one flat array, in the order asked for.
