@@ -108,6 +108,9 @@ final class FiltersCommand implements Callable<Integer> {
         try (StopSignal stop = new StopSignal()) {
             int[] row = {0};
             result = new FilterStudy(cfg, base, data, seed).run(rules, steps, units, done -> {
+                if (done == 1) {
+                    row[0]++;   // row 0 is phi0, which takes no steps
+                }
                 if (done % 100 == 0) {
                     System.err.println("  row " + row[0] + ": " + done + "/" + steps + " inner steps");
                 }
