@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
@@ -169,25 +166,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** A progress bar on a terminal, otherwise one line per measurement of the last seed. */
     private static final class Progress implements Evaluation.Listener, AutoCloseable {
-        private ProgressBar bar;
+        private final TerminalProgress display;
         private final List<CurvePoint> points = new ArrayList<>();
 
         Progress(long total) {
-            bar = System.console() != null && total > 0
-                    ? new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(total)
-                            .setUpdateIntervalMillis(500)
-                            // A fixed width: asking for the terminal's width makes the library open a
-                            // JLine terminal, which resets SIGINT to its default and so kills the JVM
-                            // on Ctrl-C without running the hook that writes partial results.
-                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build()
-                    : null;
+            display = new TerminalProgress("evaluate", total);
         }
 
         @Override
         public void stepsDone(int steps) {
-            if (bar != null) {
-                bar.stepBy(steps);
-            }
+            display.step(steps);
         }
 
         @Override
@@ -195,19 +183,12 @@ final class EvaluateCommand implements Callable<Integer> {
             points.add(p);
             String msg = String.format(Locale.ROOT, "%s seed %d step %d: ridge %.3f logistic %.3f meta %.4f",
                     p.method(), p.seed(), p.step(), p.ridgeAccuracy(), p.logisticAccuracy(), p.metaLoss());
-            if (bar != null) {
-                bar.setExtraMessage(msg);
-            } else {
-                System.err.println("  " + msg);
-            }
+            display.message(msg);
         }
 
         @Override
         public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
+            display.close();
         }
     }
 }

@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
@@ -229,25 +226,17 @@ final class InvarianceCommand implements Callable<Integer> {
 
     /** A progress bar on a terminal, otherwise one line per measurement. */
     private static final class Progress implements InvarianceStudy.Listener, AutoCloseable {
-        private ProgressBar bar;
+        private final TerminalProgress display;
         private final List<InvarianceStudy.Point> points = new ArrayList<>();
         private final List<Double> trainingAccuracy = new ArrayList<>();
 
         Progress(long total) {
-            bar = System.console() != null && total > 0
-                    ? new ProgressBarBuilder().setTaskName("invariance").setInitialMax(total)
-                            .setUpdateIntervalMillis(500)
-                            // A fixed width, as in evaluate: asking for the terminal's width opens a JLine
-                            // terminal, which resets SIGINT and so loses the partial results on Ctrl-C.
-                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build()
-                    : null;
+            display = new TerminalProgress("invariance", total);
         }
 
         @Override
         public void stepsDone(int steps) {
-            if (bar != null) {
-                bar.stepBy(steps);
-            }
+            display.step(steps);
         }
 
         @Override
@@ -257,11 +246,7 @@ final class InvarianceCommand implements Callable<Integer> {
                     InvarianceTable.name(p.permutation()), p.seed(), p.step() >= 0 ? " step " + p.step() : "",
                     p.ridgeAccuracy(), p.logisticAccuracy(), Double.isNaN(p.prototypeAccuracy()) ? ""
                             : String.format(Locale.ROOT, " prototype %.3f", p.prototypeAccuracy()));
-            if (bar != null) {
-                bar.setExtraMessage(msg);
-            } else {
-                System.err.println("  " + msg);
-            }
+            display.message(msg);
         }
 
         @Override
@@ -271,10 +256,7 @@ final class InvarianceCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
+            display.close();
         }
     }
 }

@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
 import org.metaunsup.config.ConfigLoader;
@@ -212,38 +209,25 @@ final class TransferCommand implements Callable<Integer> {
         private final Path dir;
         private final TransferFiles.Description description;
         private final List<TransferStudy.Measured> measured = new ArrayList<>();
-        private ProgressBar bar;
+        private final TerminalProgress display;
 
         Progress(TransferStudy study, Path dir, TransferFiles.Description description) {
             this.study = study;
             this.dir = dir;
             this.description = description;
-            long total = study.totalSteps();
-            bar = System.console() != null && total > 0
-                    ? new ProgressBarBuilder().setTaskName("transfer").setInitialMax(total)
-                            .setUpdateIntervalMillis(500)
-                            // A fixed width, as in evaluate: asking for the terminal's width opens a
-                            // JLine terminal, which makes Ctrl-C kill the JVM before results are written.
-                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build()
-                    : null;
+            this.display = new TerminalProgress("transfer", study.totalSteps());
         }
 
         @Override
         public void stepsDone(int steps) {
-            if (bar != null) {
-                bar.stepBy(steps);
-            }
+            display.step(steps);
         }
 
         @Override
         public void measured(TransferStudy.Measured m) {
             measured.add(m);
             String msg = line(m);
-            if (bar != null) {
-                bar.setExtraMessage(msg);
-            } else {
-                System.err.println("  " + msg);
-            }
+            display.message(msg);
             if (m.complete()) {
                 // A partial architecture is written by whoever ends the run, with its status.
                 try {
@@ -276,10 +260,7 @@ final class TransferCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
+            display.close();
         }
     }
 }
