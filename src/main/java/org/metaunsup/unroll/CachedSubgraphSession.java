@@ -53,5 +53,8 @@ final class CachedSubgraphSession extends InferenceSession {
      */
     void dropLastValues() {
         nodeValueOutputs.clear();
+        // The array use tracker still holds the pass's arrays as dependency keys (~150 MB at
+        // small K=5); the next pass clears it before it starts anyway.
+        getArrayUseTracker().clear();
     }
 }

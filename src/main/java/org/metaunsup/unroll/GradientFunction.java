@@ -103,11 +103,13 @@ public final class GradientFunction {
             }
         }
         // A session born before the graph was registered (building the gradient function makes
-        // one on the building thread) is a plain one: replace it, or the thread that built the
-        // graph, which is the thread that trains with it, re-walks the graph on every pass
-        // (~0.5 s of a small K=5 meta-gradient, JFR).
+        // one on the building thread) is a forward-graph one: replace it, or the thread that
+        // built the graph, which is the thread that trains with it, keeps SameDiff's array cache
+        // (it held ~600 MB per cached small K=5 graph between passes, so a worker's memory grew
+        // by a gigabyte with every graph it cached) or re-walks the graph on every pass.
         for (Map.Entry<Long, InferenceSession> e : sd.getSessions().entrySet()) {
-            if (!(e.getValue() instanceof CachedSubgraphSession)) {
+            if (!(e.getValue() instanceof CachedSubgraphSession)
+                    || !(e.getValue().getMmgr() instanceof FreeOnReleaseMemoryMgr)) {
                 InferenceSession session = new CachedSubgraphSession(sd);
                 session.setMmgr(new FreeOnReleaseMemoryMgr());
                 e.setValue(session);
