@@ -32,15 +32,15 @@ public final class ThreadsEngine implements Engine {
     @Override
     public void start(Sink sink, List<WorkerState> workers) {
         for (WorkerState w : workers) {
-            Thread t = new Thread(() -> loop(sink, w), "metatrain-worker-" + w.workerId());
+            Thread t = new Thread(() -> loop(sink, w, workers.size()), "metatrain-worker-" + w.workerId());
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    private void loop(Sink sink, WorkerState initial) {
-        try (WorkerContext ctx = new WorkerContext(config, seed, dtype)) {
+    private void loop(Sink sink, WorkerState initial, int threadCount) {
+        try (WorkerContext ctx = new WorkerContext(config, seed, dtype, threadCount)) {
             WorkerState state = initial;
             while (sink.open()) {
                 VersionedTheta th = sink.theta();

@@ -26,8 +26,17 @@ public final class WorkerContext implements AutoCloseable {
     private static final java.util.Map<org.metaunsup.config.GraphConfig, java.util.ArrayDeque<UnrollGraphCache>> POOL =
             new java.util.HashMap<>();
 
-    /** Graphs kept per thread: (architectures of the grid) × (truncation lengths) seen lately. */
-    static final int GRAPH_CAPACITY = 24;
+    /**
+     * System property that sets the memory (MiB) one thread's cached graphs may hold; without it,
+     * {@link #DEFAULT_GRAPH_SHARE} of the native memory limit split among the threads.
+     */
+    public static final String GRAPH_CACHE_MB_PROPERTY = "metaunsup.graph_cache_mb";
+
+    /**
+     * Share of the JVM's native memory limit that all threads' graph caches may hold together. The
+     * rest is each thread's working set of a pass (1–2 GB at small K=10) and the JVM itself.
+     */
+    static final double DEFAULT_GRAPH_SHARE = 0.4;
 
     private final ExperimentConfig config;
     private final TaskDraws draws;
@@ -42,6 +51,16 @@ public final class WorkerContext implements AutoCloseable {
      * @param dtype floating type of the graphs
      */
     public WorkerContext(ExperimentConfig config, long seed, DataType dtype) {
+        this(config, seed, dtype, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param config the run's config
+     * @param seed run seed
+     * @param dtype floating type of the graphs
+     * @param threads worker threads of this JVM that share its memory (each has its own context)
+     */
+    public WorkerContext(ExperimentConfig config, long seed, DataType dtype, int threads) {
         this.config = config;
         this.dtype = dtype;
         this.draws = new TaskDraws(seed, config.task(), config.base().inputWidth(), config.base().topWidth());
@@ -50,17 +69,37 @@ public final class WorkerContext implements AutoCloseable {
                 .withAugmentation("alphabet".equals(config.task().augmentation()) ? Augmentation.ALPHABET
                         : Augmentation.NONE);
         this.sampler = new TaskSampler(data.train(), tc);
-        this.graphs = borrow(config.graph());
+        this.graphs = borrow(config.graph(), graphBudget(threads));
     }
 
-    private static UnrollGraphCache borrow(org.metaunsup.config.GraphConfig g) {
+    /**
+     * @param threads worker threads sharing this JVM
+     * @return bytes one thread's graph cache may hold
+     */
+    static long graphBudget(int threads) {
+        String mb = System.getProperty(GRAPH_CACHE_MB_PROPERTY);
+        if (mb != null) {
+            try {
+                return Long.parseLong(mb.trim()) << 20;
+            } catch (NumberFormatException e) {
+                throw new BadInputException("-D" + GRAPH_CACHE_MB_PROPERTY + "=" + mb + " is not a whole number of MiB");
+            }
+        }
+        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        if (limit <= 0) {
+            limit = org.bytedeco.javacpp.Pointer.totalPhysicalBytes();
+        }
+        return (long) (DEFAULT_GRAPH_SHARE * limit / Math.max(1, threads));
+    }
+
+    private static UnrollGraphCache borrow(org.metaunsup.config.GraphConfig g, long budget) {
         synchronized (POOL) {
             java.util.ArrayDeque<UnrollGraphCache> free = POOL.get(g);
             if (free != null && !free.isEmpty()) {
                 return free.pop();
             }
         }
-        return new UnrollGraphCache(g, GRAPH_CAPACITY);
+        return UnrollGraphCache.byMemory(g, budget);
     }
 
     /** Hands this context's graphs back to the pool of this JVM; the context is not used afterwards. */

@@ -24,7 +24,7 @@ class MetaGradientTest {
         GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraphCache cache = new UnrollGraphCache(cfg.graph(), 4);
+        UnrollGraphCache cache = UnrollGraphCache.byCount(cfg.graph(), 4);
         Theta theta = golden.theta(spec);
         UnrollGraph g = cache.get(cfg.base(), 2, true, theta, DataType.DOUBLE);
         MetaGradient mg = MetaGradient.compute(g, golden.inputs(cfg, 2));
@@ -50,7 +50,7 @@ class MetaGradientTest {
     void cacheReusesGraphsAndLoadsTheta() {
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
-        UnrollGraphCache cache = new UnrollGraphCache(cfg.graph(), 2);
+        UnrollGraphCache cache = UnrollGraphCache.byCount(cfg.graph(), 2);
         Theta a = Theta.init(spec, 1, DataType.DOUBLE);
         Theta b = Theta.init(spec, 2, DataType.DOUBLE);
         GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
@@ -68,5 +68,28 @@ class MetaGradientTest {
         cache.get(cfg.base(), 3, true, a, DataType.DOUBLE);
         assertEquals(2, cache.size());
         assertEquals(3, cache.builds());
+    }
+
+    @Test
+    void memoryBoundedCacheKeepsWhatFitsItsBudget() {
+        ExperimentConfig cfg = ConfigLoader.load("tiny");
+        Theta a = Theta.init(new ThetaSpec(cfg.rule(), cfg.base().topWidth()), 1, DataType.DOUBLE);
+        long oneGraph = UnrollGraphCache.estimatedBytes(UnrollGraph.build(cfg.graph(), cfg.base(), 2, a, true,
+                DataType.DOUBLE));
+        assertTrue(oneGraph > 0);
+        // Room for one K=2 graph (and a K=1 graph, which is smaller) but not for both.
+        UnrollGraphCache cache = UnrollGraphCache.byMemory(cfg.graph(), oneGraph + oneGraph / 4);
+        cache.get(cfg.base(), 2, true, a, DataType.DOUBLE);
+        assertEquals(1, cache.size());
+        assertEquals(oneGraph, cache.bytes());
+        cache.get(cfg.base(), 1, true, a, DataType.DOUBLE);
+        assertEquals(1, cache.size());
+        assertTrue(cache.bytes() < oneGraph);
+        cache.get(cfg.base(), 2, true, a, DataType.DOUBLE);
+        assertEquals(3, cache.builds(), "the K=2 graph was evicted to make room and built again");
+        // A graph larger than the whole budget is built and used, not kept.
+        UnrollGraphCache tight = UnrollGraphCache.byMemory(cfg.graph(), oneGraph / 2);
+        UnrollGraph g = tight.get(cfg.base(), 2, true, a, DataType.DOUBLE);
+        assertTrue(g != null && tight.size() == 0);
     }
 }
