@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.bench.Bench;
+import org.metaunsup.bench.GraphCacheBench;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
@@ -41,6 +42,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "measure meta-gradients per minute with 1..N worker threads (default: ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--graph-cache", paramLabel = "N",
+            description = "instead: keep up to N graphs of the config's meta-training grid (depths, widths, "
+                    + "shortest and longest k) and report the resident memory they hold against the cache's estimate")
+    Integer graphCache;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
@@ -59,8 +65,13 @@ final class BenchCommand implements Callable<Integer> {
             OutputPaths.file(json, "--json");   // before the minutes of measuring
         }
         Nd4jSetup.init();
-        Map<String, Object> r = Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
-                line -> System.err.println("[bench] " + line));
+        if (graphCache != null && graphCache < 1) {
+            throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
+        }
+        Map<String, Object> r = graphCache != null
+                ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
+                : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
+                        line -> System.err.println("[bench] " + line));
         for (Map.Entry<String, Object> e : r.entrySet()) {
             Object v = e.getValue();
             String s = v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);

@@ -85,7 +85,7 @@ public final class TaskDraws {
      * @param r width range
      * @return up to {@link #WIDTH_POINTS} distinct log-spaced integers from lo to hi
      */
-    static int[] widthGrid(IntRange r) {
+    public static int[] widthGrid(IntRange r) {
         int[] g = new int[WIDTH_POINTS];
         for (int i = 0; i < WIDTH_POINTS; i++) {
             double f = i / (double) (WIDTH_POINTS - 1);

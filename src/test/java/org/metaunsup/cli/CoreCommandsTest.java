@@ -47,6 +47,16 @@ class CoreCommandsTest {
     }
 
     @Test
+    void benchGraphCacheWeighsTheGraphsOfTheTaskGrid() throws Exception {
+        Path json = tmp.resolve("graphs.json");
+        assertEquals(0, Main.run("bench", "--config", "tiny", "--graph-cache", "3", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertEquals(3, r.get("graph_cache_graphs").asInt(), "tiny's grid has more than 3 graphs; 3 are kept");
+        assertTrue(r.get("graph_cache_estimated_mb").asDouble() > 0);
+        assertTrue(Double.isFinite(r.get("graph_cache_rss_per_estimated").asDouble()));
+    }
+
+    @Test
     void demoWritesCurveSummaryConfigAndManifest() throws Exception {
         Path out = tmp.resolve("demo");
         assertEquals(0, Main.run("demo", "--config", "tiny", "--steps", "4", "--every", "2", "--seeds", "2",
