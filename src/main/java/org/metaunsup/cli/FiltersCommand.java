@@ -1,7 +1,5 @@
 package org.metaunsup.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -24,6 +22,7 @@ import org.metaunsup.eval.FilterGrid;
 import org.metaunsup.eval.FilterStudy;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.FigureIndex;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.util.Nd4jSetup;
 import picocli.CommandLine.Command;
@@ -165,18 +164,11 @@ final class FiltersCommand implements Callable<Integer> {
         }
         AtomicFiles.writeString(dir.resolve("filters.csv"), csv.toString());
         AtomicFiles.writeString(dir.resolve("summary.txt"), txt.toString());
-        Map<String, Object> index = new LinkedHashMap<>();
-        Map<String, String> fig = new LinkedHashMap<>();
-        fig.put("image", "filters.png");
-        fig.put("table", "filters.csv");
-        fig.put("title", title);
-        fig.put("caption", "Rows: the untrained phi0, then a base model trained from it with each rule (same data). "
+        new FigureIndex().figure("filters.png", "filters.csv", title, "Rows: the untrained phi0, then a base model trained from it with each rule (same data). "
                 + "Each filter scaled by its own largest |w|: grey = 0, white = largest positive, black = largest "
-                + "negative" + (c == 3 ? "; colour rows show the three channels as R, G, B." : "."));
-        index.put("figures", List.of(fig));
-        index.put("texts", List.of("summary.txt"));
-        AtomicFiles.writeString(dir.resolve("figures.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+                + "negative" + (c == 3 ? "; colour rows show the three channels as R, G, B." : "."))
+                .text("summary.txt")
+                .write(dir);
         grid.writePng(dir.resolve("filters.png"));
         System.err.print(txt);
     }

@@ -1,16 +1,13 @@
 package org.metaunsup.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.FigureIndex;
 
 /**
  * Writes the result files of a learning-curve run: {@code curves.csv}, {@code points.csv},
@@ -101,20 +98,12 @@ public final class CurveFiles {
         }
         txt.append("files: curves.csv, points.csv, curves.png, summary.csv, config.properties, manifest.json\n");
         AtomicFiles.writeString(dir.resolve("summary.txt"), txt.toString());
-        List<Map<String, String>> figures = new ArrayList<>();
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("image", "curves.png");
-        f.put("table", "curves.csv");
-        f.put("title", title);
-        f.put("caption", "Mean ± standard error over seeds (shaded). Protocol: " + protocol);
-        figures.add(f);
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("figures", figures);
-        index.put("tables", List.of(Map.of("table", "summary.csv", "title", "Summary at steps "
-                + summarySteps(table))));
-        index.put("texts", List.of("summary.txt"));
-        AtomicFiles.writeString(dir.resolve("figures.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+        new FigureIndex()
+                .figure("curves.png", "curves.csv", title, "Mean ± standard error over seeds (shaded). Protocol: "
+                        + protocol)
+                .table("summary.csv", "Summary at steps " + summarySteps(table))
+                .text("summary.txt")
+                .write(dir);
         // The figure last: the numbers are on disk even if drawing fails.
         CurveChart chart = new CurveChart(title, "training steps (inner steps for the rule)");
         chart.panel(CurvePoint.Metric.RIDGE_ACCURACY.title(), table.series(CurvePoint.Metric.RIDGE_ACCURACY));

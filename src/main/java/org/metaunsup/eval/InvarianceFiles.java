@@ -1,17 +1,13 @@
 package org.metaunsup.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -23,6 +19,7 @@ import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.FigureIndex;
 
 /**
  * Writes the result files of an input-order study: {@code invariance.csv} (one row per method and
@@ -60,20 +57,11 @@ public final class InvarianceFiles {
         AtomicFiles.writeString(dir.resolve("invariance.csv"), table.csv());
         AtomicFiles.writeString(dir.resolve("invariance-points.csv"), table.pointsCsv());
         AtomicFiles.writeString(dir.resolve("summary.txt"), summary(table, ctx));
-        List<Map<String, String>> figures = new ArrayList<>();
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("image", "invariance.png");
-        f.put("table", "invariance.csv");
-        f.put("title", ctx.title());
-        f.put("caption", "Accuracy per input permutation (identity, then random permutations), grouped by method; "
-                + "error bars ±1 standard error over seeds. " + ctx.permutations() + " Protocol: " + ctx.protocol());
-        figures.add(f);
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("figures", figures);
-        index.put("tables", List.of(Map.of("table", "invariance-points.csv", "title", "Every seed's numbers")));
-        index.put("texts", List.of("summary.txt"));
-        AtomicFiles.writeString(dir.resolve("figures.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+        new FigureIndex().figure("invariance.png", "invariance.csv", ctx.title(), "Accuracy per input permutation (identity, then random permutations), grouped by method; "
+                + "error bars ±1 standard error over seeds. " + ctx.permutations() + " Protocol: " + ctx.protocol())
+                .table("invariance-points.csv", "Every seed's numbers")
+                .text("summary.txt")
+                .write(dir);
         AtomicFiles.write(dir.resolve("invariance.png"), png(table, ctx.title(), 960, 900));
     }
 

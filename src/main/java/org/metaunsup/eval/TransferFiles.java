@@ -1,7 +1,5 @@
 package org.metaunsup.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.metaunsup.config.IntRange;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.report.FigureIndex;
 
 /**
  * Writes the result files of an architecture-transfer study ({@link TransferStudy}):
@@ -124,19 +123,12 @@ public final class TransferFiles {
                              Description d, boolean complete) throws IOException {
         AtomicFiles.writeString(dir.resolve("transfer.csv"), csv(measured, labels));
         AtomicFiles.writeString(dir.resolve("summary.txt"), summary(measured, labels, d, complete));
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("image", "transfer.png");
-        f.put("table", "transfer.csv");
-        f.put("title", d.title());
-        f.put("caption", "Few-shot ridge accuracy after " + d.steps() + " steps against the hidden width (left, "
+        new FigureIndex().figure("transfer.png", "transfer.csv", d.title(), "Few-shot ridge accuracy after " + d.steps() + " steps against the hidden width (left, "
                 + "every hidden layer that wide) and the number of hidden layers (right); mean ± standard error "
                 + "over seeds (bars; methods drawn slightly apart at each x). Shaded: the range meta-training drew "
-                + "from (" + d.rangeSource() + "). Protocol: " + d.protocol());
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("figures", List.of(f));
-        index.put("texts", List.of("summary.txt"));
-        AtomicFiles.writeString(dir.resolve("figures.json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(index) + "\n");
+                + "from (" + d.rangeSource() + "). Protocol: " + d.protocol())
+                .text("summary.txt")
+                .write(dir);
         // The figure last: the numbers are on disk even if drawing fails.
         CurvePoint.Metric ridge = CurvePoint.Metric.RIDGE_ACCURACY;
         // Each axis label names what its sweep holds fixed.

@@ -172,7 +172,7 @@ public final class HtmlReport {
         List<Map<String, String>> figs = new ArrayList<>();
         List<Map<String, String>> tabs = new ArrayList<>();
         List<String> txts = new ArrayList<>();
-        Path index = dir.resolve("figures.json");
+        Path index = dir.resolve(FigureIndex.FILE);
         if (Files.isRegularFile(index)) {
             JsonNode ix = json.readTree(index.toFile());
             ix.path("figures").forEach(f -> figs.add(fields(f)));
