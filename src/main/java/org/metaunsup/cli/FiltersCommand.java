@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.BadInputException;
@@ -18,11 +17,9 @@ import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.EvalData;
-import org.metaunsup.eval.FilterGrid;
+import org.metaunsup.eval.FilterFiles;
 import org.metaunsup.eval.FilterStudy;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.io.AtomicFiles;
-import org.metaunsup.report.FigureIndex;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.util.Nd4jSetup;
 import picocli.CommandLine.Command;
@@ -115,61 +112,11 @@ final class FiltersCommand implements Callable<Integer> {
                 }
             }, stop::requested);
             boolean complete = !stop.requested();
-            write(run.dir(), result, splits.name(), images, base, complete);
+            System.err.print(FilterFiles.write(run.dir(), result, splits.name(), images, base, complete));
             run.finish(complete ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
                     complete ? null : "stopped early by a signal; the rows hold what was reached");
         }
         System.out.println(run.dir().toAbsolutePath());
         return 0;
-    }
-
-    private static void write(Path dir, List<FilterStudy.Filters> rows, String dataset, Dataset images,
-                              BaseModelConfig base, boolean complete) throws java.io.IOException {
-        int c = images.channels();
-        int h = images.height();
-        int w = images.width();
-        int hw = h * w;
-        StringBuilder csv = new StringBuilder("row,label,inner_steps,unit,channel,max_abs_weight,roughness\n");
-        StringBuilder txt = new StringBuilder();
-        txt.append(complete ? "" : "STOPPED EARLY: rows below are what was reached before the stop.\n");
-        txt.append("first-layer filters on ").append(dataset).append(", base ").append(base.describe())
-                .append("; roughness = mean squared neighbour difference / (2 variance): ~1 for noise, "
-                        + "lower for smooth structure\n\n");
-        txt.append(String.format(Locale.ROOT, "%-28s %6s  %s%n", "row", "steps", "mean roughness per channel"));
-        String title = "First-layer filters, " + dataset + ", base " + base.describe();
-        FilterGrid grid = new FilterGrid(title, c, h, w);
-        for (int r = 0; r < rows.size(); r++) {
-            FilterStudy.Filters f = rows.get(r);
-            grid.add(f.steps() > 0 ? f.label() + ", " + f.steps() + " inner steps" : f.label(), f.filters());
-            double[] mean = new double[c];
-            for (int u = 0; u < f.filters().length; u++) {
-                for (int ch = 0; ch < c; ch++) {
-                    float[] one = java.util.Arrays.copyOfRange(f.filters()[u], ch * hw, (ch + 1) * hw);
-                    double max = 0;
-                    for (float v : one) {
-                        max = Math.max(max, Math.abs(v));
-                    }
-                    double rough = FilterGrid.roughness(one, h, w);
-                    mean[ch] += rough / f.filters().length;
-                    csv.append(r).append(",\"").append(f.label()).append("\",").append(f.steps()).append(',')
-                            .append(u).append(',').append(ch).append(',')
-                            .append(String.format(Locale.ROOT, "%.6g,%.4f%n", max, rough));
-                }
-            }
-            StringBuilder m = new StringBuilder();
-            for (double v : mean) {
-                m.append(String.format(Locale.ROOT, "%.3f ", v));
-            }
-            txt.append(String.format(Locale.ROOT, "%-28s %6d  %s%n", f.label(), f.steps(), m.toString().trim()));
-        }
-        AtomicFiles.writeString(dir.resolve("filters.csv"), csv.toString());
-        AtomicFiles.writeString(dir.resolve("summary.txt"), txt.toString());
-        new FigureIndex().figure("filters.png", "filters.csv", title, "Rows: the untrained phi0, then a base model trained from it with each rule (same data). "
-                + "Each filter scaled by its own largest |w|: grey = 0, white = largest positive, black = largest "
-                + "negative" + (c == 3 ? "; colour rows show the three channels as R, G, B." : "."))
-                .text("summary.txt")
-                .write(dir);
-        grid.writePng(dir.resolve("filters.png"));
-        System.err.print(txt);
     }
 }
