@@ -1,21 +1,16 @@
 package org.metaunsup.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
-import org.metaunsup.data.Datasets;
-import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.CurveFiles;
 import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.CurveTable;
@@ -26,9 +21,9 @@ import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.Methods;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,36 +69,25 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "run every method and plot them on one figure (the paper's Figure 1)")
     boolean compare;
 
-    @Option(names = "--shots", defaultValue = "10", description = "labelled support examples per class (default: ${DEFAULT-VALUE})")
-    int shots;
-
-    @Option(names = "--query", defaultValue = "2000", description = "held-out query examples (default: ${DEFAULT-VALUE})")
-    int query;
-
-    @Option(names = "--draws", defaultValue = "10", description = "support draws per measurement (default: ${DEFAULT-VALUE})")
-    int draws;
+    @Mixin
+    ReadoutOptions readout;
 
     @Option(names = "--out", description = "run folder (default: runs/evaluate-<time>)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        EvalProtocol protocol = new EvalProtocol(steps, every, seeds, shots, query, draws, 0.1);
+        EvalProtocol protocol = readout.protocol(steps, every, seeds);
         ExperimentConfig cfg = ConfigLoader.load(config);
-        Nd4jSetup.init();
-        DataSplits splits = Datasets.load(dataset);
-        EvalData data = EvalData.of(splits);
-        cfg = cfg.withInputWidth(data.dim());
-        BaseModelConfig base = arch == null ? cfg.base() : Architectures.parse(arch, data.dim(), cfg.base().activation());
+        EvalInputs in = EvalInputs.load(cfg, dataset, arch);
+        cfg = in.config();
+        DataSplits splits = in.splits();
+        EvalData data = in.data();
+        BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
         List<String> ids = compare ? Methods.ALL : methods == null || methods.isEmpty() ? List.of("rule") : methods;
         List<FeatureMethod> list = Methods.create(ids, loaded, cfg, base.topWidth(), seed);
-        if (cfg.innerBatch() > data.unlabelledCount()) {
-            throw new BadInputException(dataset + ": inner batch " + cfg.innerBatch() + " exceeds the "
-                    + data.unlabelledCount() + " unlabelled images");
-        }
-        Path dir = out != null ? out : Path.of("runs", "evaluate-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = EvalInputs.runDir(out, "evaluate");
         Map<String, Object> seedInfo = new LinkedHashMap<>();
         seedInfo.put("run", seed);
         List<Long> derived = new ArrayList<>();
@@ -128,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, String> labels = new LinkedHashMap<>();
         list.forEach(m -> labels.put(m.id(), m.label()));
         String title = String.format(Locale.ROOT, "%s, base %s, %d seeds, %d-shot", splits.name(), base.describe(),
-                seeds, shots);
+                seeds, readout.shots);
         System.err.println("evaluate: " + String.join(", ", labels.keySet()) + " on " + splits.name() + "; "
                 + protocol.describe());
         Progress progress = new Progress(evaluation.totalSteps(list.size()));

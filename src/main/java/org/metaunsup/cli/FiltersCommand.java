@@ -1,8 +1,6 @@
 package org.metaunsup.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +12,11 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
-import org.metaunsup.data.Datasets;
-import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.FilterFiles;
 import org.metaunsup.eval.FilterStudy;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,12 +66,12 @@ final class FiltersCommand implements Callable<Integer> {
             throw new BadInputException("--steps, --units and --max-rules must be at least 1");
         }
         ExperimentConfig cfg = ConfigLoader.load(config);
-        Nd4jSetup.init();
-        DataSplits splits = Datasets.load(dataset);
-        EvalData data = EvalData.of(splits);
+        EvalInputs in = EvalInputs.load(cfg, dataset, arch);
+        cfg = in.config();
+        DataSplits splits = in.splits();
+        EvalData data = in.data();
         Dataset images = data.trainSet();
-        cfg = cfg.withInputWidth(data.dim());
-        BaseModelConfig base = arch == null ? cfg.base() : Architectures.parse(arch, data.dim(), cfg.base().activation());
+        BaseModelConfig base = in.base();
         List<RuleSource.Loaded> loaded = RuleSource.loadEach(rule, cfg, base.topWidth(), seed, maxRules);
         List<FilterStudy.Rule> rules = new ArrayList<>();
         rules.add(new FilterStudy.Rule("phi0 (untrained)", null));
@@ -86,8 +81,7 @@ final class FiltersCommand implements Callable<Integer> {
             }
             rules.add(new FilterStudy.Rule(l.shortLabel(), l.theta()));
         }
-        Path dir = out != null ? out : Path.of("runs", "filters-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = EvalInputs.runDir(out, "filters");
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dataset", splits.name());
         extra.put("data_shape", data.shapeText());

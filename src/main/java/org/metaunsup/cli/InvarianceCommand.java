@@ -1,8 +1,6 @@
 package org.metaunsup.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,8 +13,6 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
-import org.metaunsup.data.Datasets;
-import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.FeatureMethod;
@@ -27,9 +23,9 @@ import org.metaunsup.eval.Methods;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,14 +65,8 @@ final class InvarianceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "run seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--shots", defaultValue = "10", description = "labelled support examples per class (default: ${DEFAULT-VALUE})")
-    int shots;
-
-    @Option(names = "--query", defaultValue = "2000", description = "held-out query examples (default: ${DEFAULT-VALUE})")
-    int query;
-
-    @Option(names = "--draws", defaultValue = "10", description = "support draws per measurement (default: ${DEFAULT-VALUE})")
-    int draws;
+    @Mixin
+    ReadoutOptions readout;
 
     @Option(names = "--baseline-per-class", defaultValue = "100",
             description = "labelled training images per class of the supervised extractor (default: ${DEFAULT-VALUE})")
@@ -107,23 +97,18 @@ final class InvarianceCommand implements Callable<Integer> {
             throw new BadInputException("--rule none: the study needs a rule (a theta file or folder, or random)");
         }
         // The rule is measured once, after N steps (and at 0, which evaluation always measures).
-        EvalProtocol protocol = new EvalProtocol(steps, steps, seeds, shots, query, draws, 0.1);
+        EvalProtocol protocol = readout.protocol(steps, steps, seeds);
         InvarianceStudy.ExtractorRecipe recipe = new InvarianceStudy.ExtractorRecipe(baselinePerClass, baselineSteps);
         ExperimentConfig cfg = ConfigLoader.load(config);
-        Path dir = out != null ? out : Path.of("runs", "invariance-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = EvalInputs.runDir(out, "invariance");
         OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
-        Nd4jSetup.init();
-        DataSplits splits = Datasets.load(dataset);
-        EvalData data = EvalData.of(splits);
-        cfg = cfg.withInputWidth(data.dim());
-        BaseModelConfig base = arch == null ? cfg.base() : Architectures.parse(arch, data.dim(), cfg.base().activation());
+        EvalInputs in = EvalInputs.load(cfg, dataset, arch);
+        cfg = in.config();
+        DataSplits splits = in.splits();
+        EvalData data = in.data();
+        BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
         FeatureMethod ruleMethod = Methods.create(List.of("rule"), loaded, cfg, base.topWidth(), seed).get(0);
-        if (cfg.innerBatch() > data.unlabelledCount()) {
-            throw new BadInputException(dataset + ": inner batch " + cfg.innerBatch() + " exceeds the "
-                    + data.unlabelledCount() + " unlabelled images");
-        }
         InvarianceStudy study = new InvarianceStudy(cfg, base, data, protocol, permutations, recipe, seed,
                 DataType.FLOAT);
         study.checkSizes();   // bad sizes fail before the run folder exists
@@ -177,7 +162,7 @@ final class InvarianceCommand implements Callable<Integer> {
         labels.put(InvarianceStudy.EXTRACTOR, "supervised extractor on unpermuted pixels, then fixed");
         labels.put(InvarianceStudy.RAW, "raw pixels");
         String title = String.format(Locale.ROOT, "Input-order invariance: %s, base %s, %d seeds, %d-shot, rule at "
-                + "step %d", splits.name(), base.describe(), seeds, shots, steps);
+                + "step %d", splits.name(), base.describe(), seeds, readout.shots, steps);
         String permText = "identity and " + permutations + " random permutation" + (permutations == 1 ? "" : "s")
                 + " of the " + data.dim()
                 + " pixels, permutation p drawn from Seeds.derive(run seed " + seed + ", \"invariance-permutation-p\"), "

@@ -10,13 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.TaskDistributionConfig;
 import org.metaunsup.data.DataSplits;
-import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.CurveTable;
 import org.metaunsup.eval.EvalData;
@@ -28,8 +26,8 @@ import org.metaunsup.eval.TransferStudy;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,35 +74,25 @@ final class TransferCommand implements Callable<Integer> {
             description = "comma list of: rule, rule-init, none, raw, vae, beta-vae, supervised (default: ${DEFAULT-VALUE})")
     List<String> methods;
 
-    @Option(names = "--shots", defaultValue = "10", description = "labelled support examples per class (default: ${DEFAULT-VALUE})")
-    int shots;
-
-    @Option(names = "--query", defaultValue = "2000", description = "held-out query examples (default: ${DEFAULT-VALUE})")
-    int query;
-
-    @Option(names = "--draws", defaultValue = "10", description = "support draws per measurement (default: ${DEFAULT-VALUE})")
-    int draws;
+    @Mixin
+    ReadoutOptions readout;
 
     @Option(names = "--out", required = true, description = "run folder")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        EvalProtocol protocol = new EvalProtocol(steps, Math.max(1, steps), seeds, shots, query, draws, 0.1);
+        EvalProtocol protocol = readout.protocol(steps, Math.max(1, steps), seeds);
         TransferStudy.checkSizes("widths", widths);
         TransferStudy.checkSizes("depths", depths);
         ExperimentConfig cfg = ConfigLoader.load(config);
         OutputPaths.folder(out, "--out", RunFolder.MANIFEST);   // before hours of work
-        Nd4jSetup.init();
-        DataSplits splits = Datasets.load(dataset);
-        EvalData data = EvalData.of(splits);
-        cfg = cfg.withInputWidth(data.dim());
+        EvalInputs in = EvalInputs.load(cfg, dataset, null);
+        cfg = in.config();
+        DataSplits splits = in.splits();
+        EvalData data = in.data();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, cfg.base().topWidth(), seed);
         TransferStudy study = new TransferStudy(cfg, data, protocol, seed, loaded, methods, widths, depths);
-        if (cfg.innerBatch() > data.unlabelledCount()) {
-            throw new BadInputException(dataset + ": inner batch " + cfg.innerBatch() + " exceeds the "
-                    + data.unlabelledCount() + " unlabelled images");
-        }
         // The range shaded in the figure is the one θ was meta-trained on when its file says so.
         TaskDistributionConfig trained = loaded.recordedTasks() != null ? loaded.recordedTasks() : cfg.task();
         String rangeSource = loaded.recordedTasks() != null ? "recorded in the theta file's card"
@@ -112,7 +100,7 @@ final class TransferCommand implements Callable<Integer> {
         String ruleName = loaded.isRandom() ? "meta-initialised rule (random theta)"
                 : "rule " + Path.of(rule).getFileName();
         TransferFiles.Description description = new TransferFiles.Description(String.format(Locale.ROOT,
-                "Architecture transfer on %s: %s, %d-shot, %d seeds", splits.name(), ruleName, shots, seeds),
+                "Architecture transfer on %s: %s, %d-shot, %d seeds", splits.name(), ruleName, readout.shots, seeds),
                 study.protocol().describe(), loaded.description(), steps,
                 TransferStudy.trainingRange(trained, TransferStudy.Axis.WIDTH),
                 TransferStudy.trainingRange(trained, TransferStudy.Axis.DEPTH), rangeSource);
