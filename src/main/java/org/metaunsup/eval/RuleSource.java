@@ -82,7 +82,7 @@ public final class RuleSource {
      * @param topWidth the base architecture's top width (a random θ is built for it)
      * @param runSeed run seed (a random θ is drawn from its {@code theta-init} stream)
      * @return the rule
-     * @throws BadInputException when the path is missing, not a θ, or of other widths
+     * @throws BadInputException when the path is missing, not a θ, or of other widths or inner step size
      */
     public static Loaded load(String spec, ExperimentConfig cfg, int topWidth, long runSeed) {
         if (spec.equals("none")) {
@@ -100,6 +100,12 @@ public final class RuleSource {
             if (!c.card().rule().toConfig().equals(cfg.rule())) {
                 throw new BadInputException(spec + ": the theta file's rule widths " + c.card().rule()
                         + " differ from the config's (pass --config with the one it was trained with)");
+            }
+            // The rule was meta-trained for one inner step size; applied with another it is a
+            // different learner, and the numbers would be quietly off.
+            if (c.card().eta() != cfg.eta()) {
+                throw new BadInputException(spec + ": the theta file was meta-trained with inner.eta = " + c.card().eta()
+                        + ", the config has " + cfg.eta() + " (pass --config with the one it was trained with)");
             }
             String step = c.card().outerStep() >= 0 ? " (outer step " + c.card().outerStep() + ")" : "";
             return new Loaded(spec, "rule " + p + step, c.theta(), c.theta().spec().topUnits(),

@@ -195,6 +195,10 @@ class BadInputContractTest {
                 "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
         r.add(row("transfer: theta file of other rule widths", "differ from the config's", NONE, "transfer",
                 "--rule", goldenTheta(), "--config", "small", "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
+        r.add(row("evaluate: theta file of another inner step size", "meta-trained with inner.eta", sb -> Files.writeString(
+                sb.resolve("eta.properties"), "extends = tiny\ninner.eta = 0.5\n"), "evaluate", "--rule", goldenTheta(),
+                "--config", "{sb}/eta.properties", "--dataset", "mnist7", "--steps", "1", "--seeds", "1",
+                "--out", "{sb}/run"));
         r.add(row("transfer: --out under a file", "is a file, not a folder", NONE, transfer("--out", "{sb}/afile/run")));
         r.add(row("transfer: --out a user's folder", "not an earlier output", NONE,
                 transfer("--out", "{sb}/user-folder")));
