@@ -106,6 +106,16 @@ public final class Bench {
         double innerFlops = FlopModel.innerStep(cfg, base);
         r.put("inner_step_gflop", innerFlops / 1e9);
         r.put("inner_step_gflops", innerFlops / 1e9 / (innerMs / 1e3));
+        // One more step, outside the medians, with an op timer: what keeps the step from the GEMM peak.
+        OpTimingListener innerTiming = new OpTimingListener();
+        step.graph().sameDiff().setListeners(innerTiming);
+        long ti = System.nanoTime();
+        step.apply(phi, in.perm(), x);
+        double innerWall = ms(ti);
+        step.graph().sameDiff().setListeners();
+        r.put("inner_profile_ms_inside_ops", innerTiming.opMs());
+        r.put("inner_profile_ms_overhead", innerWall - innerTiming.opMs());
+        r.put("inner_profile_top_ops", top(innerTiming));
 
         log.accept("K=" + s.steps() + " meta-gradient graph");
         t0 = System.nanoTime();
@@ -148,10 +158,7 @@ public final class Bench {
                 r.put("profile_ops_executed", timing.opCount());
                 r.put("profile_ms_inside_ops", timing.opMs());
                 r.put("profile_ms_overhead", wall - timing.opMs());
-                StringBuilder top = new StringBuilder();
-                timing.byType().stream().limit(8).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
-                        "%s x%d %.0fms; ", o.op(), o.count(), o.ms())));
-                r.put("profile_top_ops", top.toString().trim());
+                r.put("profile_top_ops", top(timing));
             }
         }
         double gradMs = median(grads);
@@ -220,6 +227,14 @@ public final class Bench {
             throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
         }
         return workers * s.gradRepeats() / minutes;
+    }
+
+    /** The eight op types that took longest, with their counts and milliseconds. */
+    private static String top(OpTimingListener timing) {
+        StringBuilder top = new StringBuilder();
+        timing.byType().stream().limit(8).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
+                "%s x%d %.1fms; ", o.op(), o.count(), o.ms())));
+        return top.toString().trim();
     }
 
     /** Median GFLOP/s of a 1024³ GEMM with the given BLAS thread count (restored after). */

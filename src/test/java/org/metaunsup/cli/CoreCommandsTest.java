@@ -40,6 +40,7 @@ class CoreCommandsTest {
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         for (String key : List.of("gemm_peak_gflops_all_cores", "inner_step_ms", "meta_gradient_ms",
                 "inner_ops", "gradient_ops", "peak_rss_mb", "meta_gradient_gflops", "meta_gradient_ms_per_task",
+                "inner_profile_ms_inside_ops",
                 "meta_gradients_per_minute_1_worker", "meta_gradients_per_minute_2_workers")) {
             assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
         }
