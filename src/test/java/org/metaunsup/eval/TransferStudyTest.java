@@ -51,8 +51,11 @@ class TransferStudyTest {
 
     @Test
     void aThetaFileRecordsTheRangeItWasTrainedOnOtherSourcesRecordNone() throws Exception {
-        ExperimentConfig tiny = ConfigLoader.load("tiny").withInputWidth(196);
-        // The committed θ file was meta-trained when tiny drew widths 4..8 (tiny draws 5..6 now).
+        // The committed θ file was meta-trained when tiny drew widths 4..8 (tiny draws 5..6 now),
+        // with η = 0.05 (tiny's η is 1e-4 now: a θ file is only used with its own η).
+        java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ConfigLoader.load("tiny").toProperties());
+        props.put("inner.eta", "0.05");
+        ExperimentConfig tiny = ConfigLoader.resolve("tiny", props).withInputWidth(196);
         Path file = Path.of(getClass().getResource("/golden/theta-tiny/rule.theta.fb").toURI());
         RuleSource.Loaded loaded = RuleSource.load(file.toString(), tiny, 4, 0);
         assertEquals(new IntRange(4, 8), TransferStudy.trainingRange(loaded.recordedTasks(), TransferStudy.Axis.WIDTH));
