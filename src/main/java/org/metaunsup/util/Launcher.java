@@ -120,7 +120,7 @@ public final class Launcher {
     }
 
     /**
-     * System properties a user may set for the native libraries or logging (e.g.
+     * System properties a user may set for the native libraries, logging or this program (e.g.
      * {@code mvn exec:java -Djavacpp.platform.extension=-onednn}); Maven makes its -D options
      * system properties of its own JVM, so they are passed on to the child as -D options.
      */
@@ -128,7 +128,7 @@ public final class Launcher {
         List<String> out = new ArrayList<>();
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("org.bytedeco.") || k.startsWith("javacpp.") || k.startsWith("org.nd4j.")
-                    || k.startsWith("org.slf4j.") || k.startsWith("org.deeplearning4j.")) {
+                    || k.startsWith("org.slf4j.") || k.startsWith("org.deeplearning4j.") || k.startsWith("metaunsup.")) {
                 out.add("-D" + k + "=" + System.getProperty(k));
             }
         }
