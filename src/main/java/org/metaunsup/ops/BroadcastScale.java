@@ -53,6 +53,22 @@ public final class BroadcastScale extends MulOp {
         addIArgument(axes);
     }
 
+    /**
+     * x ⊙ mask for a 0/1 mask of x's shape that carries no gradient (the integer argument
+     * {@link #GATE} marks it): the backward is dz ⊙ mask alone, one pairwise multiply.
+     *
+     * @param sd the graph
+     * @param x full-shape operand
+     * @param mask 0/1 values of x's shape, from an expression with no gradient of its own
+     * @return the op
+     */
+    public static BroadcastScale gate(SameDiff sd, SDVariable x, SDVariable mask) {
+        return new BroadcastScale(sd, x, mask, GATE);
+    }
+
+    /** The integer argument of a {@link #gate}: no broadcast, no gradient for the mask. */
+    public static final int GATE = -1;
+
     @Override
     public String opName() {
         return OP_NAME;
@@ -76,6 +92,9 @@ public final class BroadcastScale extends MulOp {
             axes[i] = (int) iArgs[i];
         }
         SDVariable dx = dz.mul(arg(1));
+        if (axes.length == 1 && axes[0] == GATE) {
+            return List.of(dx, sameDiff.zerosLike(arg(1)));
+        }
         SDVariable dy = arg(0).mul(dz).sum(true, axes);
         return List.of(dx, dy);
     }

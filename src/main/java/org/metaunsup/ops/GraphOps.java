@@ -40,4 +40,19 @@ public final class GraphOps {
     public static SDVariable square(SDVariable x) {
         return x.mul(x);
     }
+
+    /**
+     * max(x, 0) as x ⊙ [x > 0]. libnd4j's relu backward ({@code thresholdedrelu_bp}) takes 3.5 ms
+     * on a [64, 64, 32] tensor whose forward takes 0.02 ms (measured in the rule's per-unit
+     * networks); here the backward is one pairwise multiply by the mask. Values: x where x > 0,
+     * else ±0 (−0 for negative x, which compares and sums as 0); the gradient is the same
+     * dz ⊙ [x > 0], also at x = 0.
+     *
+     * @param x any floating tensor
+     * @return relu(x), same shape
+     */
+    public static SDVariable relu(SDVariable x) {
+        SDVariable mask = x.gt(0.0).castTo(x.dataType());
+        return BroadcastScale.gate(x.getSameDiff(), x, mask).outputVariable();
+    }
 }

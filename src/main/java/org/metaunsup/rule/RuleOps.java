@@ -46,6 +46,6 @@ final class RuleOps {
 
     /** conv → BN (offset {@code block.bn}) → ReLU. */
     SDVariable convBnRelu(SDVariable x, String block, int kernel) {
-        return sd.nn().relu(bn(conv(x, block, kernel), theta.var(block + ".bn")), 0.0);
+        return GraphOps.relu(bn(conv(x, block, kernel), theta.var(block + ".bn")));
     }
 }

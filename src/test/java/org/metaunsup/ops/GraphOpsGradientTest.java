@@ -60,4 +60,25 @@ class GraphOpsGradientTest {
         FiniteDifference.Report r = new FiniteDifference(sd, loss.name(), new HashMap<>()).check("x");
         assertTrue(r.maxAbsError() < 1e-8 * r.maxAbsAnalytic(), r.toString());
     }
+
+    @Test
+    void reluGateHasTheStockValuesAndAGradientThatMatchesFiniteDifferences() {
+        SameDiff sd = SameDiff.create();
+        Nd4j.getRandom().setSeed(5);
+        INDArray xv = Nd4j.randn(DataType.DOUBLE, 4, 6, 3);
+        xv.putScalar(0, 0.0);   // the kink itself: gradient 0, as the stock relu's
+        SDVariable x = sd.var("x", xv);
+        SDVariable out = GraphOps.relu(x.mul(1.0));
+        SDVariable loss = out.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, 4, 6, 3))).sum();
+        sd.setLossVariables(loss.name());
+        INDArray value = sd.output(new HashMap<>(), out.name()).get(out.name());
+        assertEquals(org.nd4j.linalg.ops.transforms.Transforms.relu(xv, true), value, "forward equals max(x, 0)");
+        // Finite differences away from the kink (a step of 1e-6 across 0 sees the kink).
+        xv.putScalar(0, 0.3);
+        FiniteDifference.Report r = new FiniteDifference(sd, loss.name(), new HashMap<>()).check("x");
+        assertTrue(r.maxAbsError() < 1e-8 * r.maxAbsAnalytic(), r.toString());
+        xv.putScalar(0, 0.0);
+        INDArray g = sd.calculateGradients(new HashMap<>(), "x").get("x");
+        assertEquals(0.0, g.getDouble(0), 0.0, "no gradient at x = 0");
+    }
 }
