@@ -315,9 +315,19 @@ public final class Bench {
 
     /** @return peak resident set size of this process in MB (Linux), or -1 */
     public static double peakRssMb() {
+        return statusMb("VmHWM:");
+    }
+
+    /** @return resident set size of this process now in MB (Linux), or -1 */
+    static double rssMb() {
+        return statusMb("VmRSS:");
+    }
+
+    /** A kB field of /proc/self/status in MB, or -1. */
+    private static double statusMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }
