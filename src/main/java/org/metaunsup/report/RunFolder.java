@@ -84,6 +84,19 @@ public final class RunFolder {
     }
 
     /**
+     * @param dir a run folder
+     * @return the config name its manifest records ({@link #create} writes it), if it can be read
+     */
+    public static java.util.Optional<String> recordedConfigName(Path dir) {
+        try {
+            String n = new ObjectMapper().readTree(dir.resolve(MANIFEST).toFile()).path("config").asText("");
+            return n.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(n);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * Reopens the run folder of an earlier run that is being continued: keeps its manifest (start
      * time, seeds, …), marks it running again and appends one entry to its {@code resumed} list.
      *

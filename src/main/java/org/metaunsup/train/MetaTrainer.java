@@ -218,8 +218,8 @@ public final class MetaTrainer {
         if (options.config() == null) {
             // The stored file is named config.properties; the run's config keeps the name it was
             // started with (figure titles, θ cards), which its manifest records.
-            loaded = new ExperimentConfig(startedName(options.runDir(), loaded.name()), loaded.graph(), loaded.task(),
-                    loaded.outer());
+            loaded = new ExperimentConfig(RunFolder.recordedConfigName(options.runDir()).orElse(loaded.name()),
+                    loaded.graph(), loaded.task(), loaded.outer());
         }
         this.config = loaded;
         WorkerContext.side(config);
@@ -234,18 +234,6 @@ public final class MetaTrainer {
                             + options.config() + " has " + e.getValue() + ")");
                 }
             }
-        }
-    }
-
-    /** The config name in a run folder's manifest, or {@code fallback}. */
-    private static String startedName(Path runDir, String fallback) {
-        Path manifest = runDir.resolve(org.metaunsup.report.RunFolder.MANIFEST);
-        try {
-            String n = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(manifest.toFile()).path("config")
-                    .asText("");
-            return n.isBlank() ? fallback : n;
-        } catch (java.io.IOException e) {
-            return fallback;
         }
     }
 
