@@ -5,10 +5,11 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Collects garbage when the process's resident memory has grown by a step since the last
  * collection. nd4j frees the native memory of an array whose Java wrapper was dropped only when
- * the wrapper is collected, and the Java heap of a trainer is too small for that to happen on its
- * own: a {@code small} run with one worker grew past 19 GB in this way (the largest truncation of
- * its task grid peaks at 5.7 GB on its own, measured with {@code bench}) until JavaCPP's limit
- * stopped it. Collected early, that memory is freed while the C allocator can still hand it to
+ * the wrapper is collected, and the Java heap of a trainer is small next to the native memory its
+ * arrays hold (the largest truncation of the {@code small} grid peaks at 5.7 GB on its own,
+ * measured with {@code bench}). The 19 GB growth of a one-worker run that motivated this guard
+ * turned out to be arrays still referenced by cached graphs' sessions (fixed in
+ * {@code unroll.GradientFunction}); the guard remains a backstop for dropped ones. Collected early, that memory is freed while the C allocator can still hand it to
  * the next pass, so the process stays near its live set. Policy of the trainer, called between
  * gradients; one collection pauses every worker thread for a fraction of a second.
  */
