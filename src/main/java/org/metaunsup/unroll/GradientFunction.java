@@ -71,7 +71,7 @@ public final class GradientFunction {
                     return new CachedSubgraphSession(sd);
                 }
                 InferenceSession session = new CachedSubgraphSession(sd);
-                session.setMmgr(new FreeOnReleaseMemoryMgr());
+                session.setMmgr(new ReusingMemoryMgr());
                 return session;
             });
         } else if (!eager && previous != null) {
@@ -109,9 +109,9 @@ public final class GradientFunction {
         // by a gigabyte with every graph it cached) or re-walks the graph on every pass.
         for (Map.Entry<Long, InferenceSession> e : sd.getSessions().entrySet()) {
             if (!(e.getValue() instanceof CachedSubgraphSession)
-                    || !(e.getValue().getMmgr() instanceof FreeOnReleaseMemoryMgr)) {
+                    || !(e.getValue().getMmgr() instanceof ReusingMemoryMgr)) {
                 InferenceSession session = new CachedSubgraphSession(sd);
-                session.setMmgr(new FreeOnReleaseMemoryMgr());
+                session.setMmgr(new ReusingMemoryMgr());
                 e.setValue(session);
             }
         }

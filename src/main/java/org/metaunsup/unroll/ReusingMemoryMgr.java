@@ -1,0 +1,83 @@
+package org.metaunsup.unroll;
+
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The session memory manager of gradient passes: an intermediate array is given back the moment
+ * the session releases it (once no op still to run needs it), to a pool of the calling thread
+ * ({@link ArrayPool}) that hands it to the next allocation of the same shape, in this pass or the
+ * next. The pool is per thread, not per session, so graphs kept in a cache hold no arrays between
+ * their passes.
+ *
+ * <p>Why not SameDiff's own managers: {@code NoOpMemoryMgr} ignores releases and leaves every
+ * array to the garbage collector, and the Java heap is too small for a collection to happen
+ * within a pass; the default {@code ArrayCacheMemoryMgr} is one per session, so every cached
+ * graph kept its own released arrays (~600 MB per small K=5 graph). Releases only happen when the
+ * graph's cache flag is on, see {@link GradientFunction#run}.
+ *
+ * <p>Pool size per thread: {@value #POOL_MB_PROPERTY} (MB), by default {@link #DEFAULT_POOL_SHARE}
+ * of JavaCPP's native memory limit split among the cores; 0 frees each array at once.
+ */
+public final class ReusingMemoryMgr extends AbstractMemoryMgr implements SessionMemMgr {
+
+    /** System property: the pool's bound per thread in MB. */
+    public static final String POOL_MB_PROPERTY = "metaunsup.array_pool_mb";
+
+    /** Share of the native memory limit that all threads' pools may hold together by default. */
+    public static final double DEFAULT_POOL_SHARE = 0.3;
+
+    private static final ThreadLocal<ArrayPool> POOL = ThreadLocal.withInitial(() -> new ArrayPool(poolBytes()));
+
+    static long poolBytes() {
+        String mb = System.getProperty(POOL_MB_PROPERTY);
+        if (mb != null) {
+            try {
+                return Math.max(0, Long.parseLong(mb.trim())) << 20;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(POOL_MB_PROPERTY + " must be a whole number of MB, not '" + mb + "'");
+            }
+        }
+        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        if (limit <= 0) {
+            limit = Runtime.getRuntime().maxMemory() * 4;
+        }
+        return (long) (DEFAULT_POOL_SHARE * limit / Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @return the calling thread's pool (for tests and bench) */
+    static ArrayPool threadPool() {
+        return POOL.get();
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, DataType dataType, long... shape) {
+        INDArray a = POOL.get().take(dataType, 'c', shape);
+        return a != null ? a : Nd4j.createUninitialized(dataType, shape);
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+        if (!descriptor.isEmpty()) {
+            INDArray a = POOL.get().take(descriptor.dataType(), descriptor.getOrder(), descriptor.getShape());
+            if (a != null) {
+                return a;
+            }
+        }
+        return Nd4j.create(descriptor, false);
+    }
+
+    @Override
+    public void release(INDArray array) {
+        POOL.get().give(array);
+    }
+
+    @Override
+    public void close() {
+        // The pool belongs to the thread, not to the session.
+    }
+}

@@ -1,0 +1,121 @@
+package org.metaunsup.unroll;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.testing.DoublePrecision;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Gradient passes whose intermediates come from the thread's {@link ArrayPool} (the command
+ * line's policy) give the same bits as SameDiff's own pass, pass after pass and with two graphs
+ * of different shapes taking turns on one thread's pool; and the pool behaves as documented.
+ */
+@ExtendWith(DoublePrecision.class)
+class ReusedArraysTest {
+
+    private record Case(UnrollGraph graph, TruncationInputs inputs) {}
+
+    private static Case make(BaseModelConfig base, int steps, long seed) {
+        ExperimentConfig cfg = UnrollFixture.tiny(0.05);
+        ThetaSpec spec = UnrollFixture.spec(cfg, base);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, steps, Theta.init(spec, seed, DataType.DOUBLE), true,
+                DataType.DOUBLE);
+        return new Case(g, UnrollFixture.inputs(cfg, base, steps, seed + 1));
+    }
+
+    /** The flat meta-gradient, the meta-loss and φ after, as raw bits. */
+    private static long[] bits(MetaGradient m) {
+        List<Double> all = new ArrayList<>();
+        all.add(m.metaLoss());
+        for (double v : m.gradient().flat().data().asDouble()) {
+            all.add(v);
+        }
+        List<INDArray> phi = new ArrayList<>(m.phiAfter().w());
+        phi.addAll(m.phiAfter().v());
+        phi.addAll(m.phiAfter().b());
+        for (INDArray p : phi) {
+            for (double v : p.data().asDouble()) {
+                all.add(v);
+            }
+        }
+        long[] b = new long[all.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Double.doubleToRawLongBits(all.get(i));
+        }
+        return b;
+    }
+
+    @Test
+    void pooledPassesMatchSameDiffsOwnBitForBit() {
+        RuntimePolicy found = RuntimePolicy.installed();
+        try {
+            RuntimePolicy.NONE.install();
+            Case a = make(UnrollFixture.base(16, 12, 8), 2, 61);
+            Case b = make(UnrollFixture.base(16, 10, 9, 8), 1, 71);
+            long[] wantA = bits(MetaGradient.compute(a.graph(), a.inputs()));
+            long[] wantB = bits(MetaGradient.compute(b.graph(), b.inputs()));
+
+            RuntimePolicy.COMMAND_LINE.install();
+            Case a2 = make(UnrollFixture.base(16, 12, 8), 2, 61);
+            Case b2 = make(UnrollFixture.base(16, 10, 9, 8), 1, 71);
+            ArrayPool pool = ReusingMemoryMgr.threadPool();
+            long hitsBefore = pool.hits();
+            for (int round = 0; round < 3; round++) {
+                assertArrayEquals(wantA, bits(MetaGradient.compute(a2.graph(), a2.inputs())), "graph a, round " + round);
+                assertArrayEquals(wantB, bits(MetaGradient.compute(b2.graph(), b2.inputs())), "graph b, round " + round);
+            }
+            long hits = pool.hits() - hitsBefore;
+            assertTrue(hits > 1000, "passes after the first should draw their arrays from the pool, hits " + hits);
+        } finally {
+            found.install();
+        }
+    }
+
+    @Test
+    void poolServesExactShapesOnceAndEvictsOldestPastItsBound() {
+        ArrayPool pool = new ArrayPool(3 * 8 * 100);   // three [10, 10] doubles
+        INDArray x = Nd4j.create(DataType.DOUBLE, 10, 10);
+        long id = x.getId();
+        pool.give(x);
+        pool.give(x);   // a second release of the same array is ignored
+        assertEquals(800, pool.bytes());
+        assertNull(pool.take(DataType.DOUBLE, 'c', new long[] {100}), "other shape");
+        assertNull(pool.take(DataType.FLOAT, 'c', new long[] {10, 10}), "other type");
+        assertNull(pool.take(DataType.DOUBLE, 'f', new long[] {10, 10}), "other order");
+        INDArray got = pool.take(DataType.DOUBLE, 'c', new long[] {10, 10});
+        assertSame(x, got);
+        assertTrue(got.getId() != id, "a reused array gets a new id");
+        assertNull(pool.take(DataType.DOUBLE, 'c', new long[] {10, 10}), "handed out once only");
+
+        INDArray[] four = new INDArray[4];
+        for (int i = 0; i < 4; i++) {
+            four[i] = Nd4j.create(DataType.DOUBLE, 10, 10);
+            pool.give(four[i]);
+        }
+        assertEquals(2400, pool.bytes());
+        assertTrue(four[0].wasClosed(), "the oldest is freed past the bound");
+        assertSame(four[3], pool.take(DataType.DOUBLE, 'c', new long[] {10, 10}), "newest first");
+        INDArray view = Nd4j.create(DataType.DOUBLE, 10, 10).getRow(0);
+        pool.give(view);
+        assertEquals(1600, pool.bytes(), "views are not pooled");
+        pool.clear();
+        assertEquals(0, pool.bytes());
+        assertTrue(four[1].wasClosed() && four[2].wasClosed());
+        assertNotSame(four[3], four[2]);
+    }
+}
