@@ -8,6 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 
@@ -146,19 +147,28 @@ public final class GradientFunction {
             }
         }
         String flat = flatGradient(sd, grad, withGradient);
-        List<String> names = new ArrayList<>(outputs);
+        String flatOut = FLAT_OUTPUTS + Integer.toHexString(outputs.hashCode());
+        INDArray shapes;
+        synchronized (grad) {
+            shapes = grad.hasVariable(flatOut + SHAPES) ? grad.getVariable(flatOut + SHAPES).getArr() : null;
+        }
+        List<String> names = new ArrayList<>(shapes != null ? List.of(flatOut) : outputs);
         names.add(flat);
         grad.setEnableCache(true);
         grad.setListeners(sd.getListeners());
-        Map<String, INDArray> all = grad.output(placeholders, names.toArray(new String[0]));
+        Map<String, INDArray> raw = grad.output(placeholders, names.toArray(new String[0]));
         InferenceSession session = grad.getSessions().get(Thread.currentThread().getId());
         if (session instanceof CachedSubgraphSession cached) {
             cached.dropLastValues();
         }
+        Map<String, INDArray> values = shapes != null ? unflatten(raw.get(flatOut), outputs, shapes) : raw;
+        if (shapes == null) {
+            flatOutputs(grad, flatOut, outputs, raw);
+        }
         Map<String, INDArray> out = new LinkedHashMap<>();
-        outputs.forEach(n -> out.put(n, all.get(n)));
+        outputs.forEach(n -> out.put(n, values.get(n)));
         // Views of the one flat array, in the order asked for.
-        INDArray flatValues = all.get(flat);
+        INDArray flatValues = raw.get(flat);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         long offset = 0;
         for (String v : withGradient) {
@@ -189,6 +199,58 @@ public final class GradientFunction {
             }
         }
         return name;
+    }
+
+    private static final String FLAT_OUTPUTS = "metaunsup_flat_outputs_";
+    private static final String SHAPES = "/shapes";
+
+    /**
+     * After the first pass of a request, adds one output that holds all its forward outputs end
+     * to end, and a constant with their shapes (learned from that pass), so that later passes ask
+     * for two outputs instead of 3K + 3L + 1: SameDiff rebuilds a map of every variable of the
+     * gradient function for each requested output (AbstractSession.output), 7 % of a
+     * {@code small} K=5 pass with 23 outputs (JFR). Mixed types stay separate outputs.
+     */
+    private static void flatOutputs(SameDiff grad, String name, List<String> outputs, Map<String, INDArray> values) {
+        org.nd4j.linalg.api.buffer.DataType type = values.get(outputs.get(0)).dataType();
+        long[] encoded = new long[outputs.size() * 9];
+        for (int i = 0; i < outputs.size(); i++) {
+            INDArray v = values.get(outputs.get(i));
+            if (v.dataType() != type || v.rank() > 8) {
+                return;
+            }
+            encoded[9 * i] = v.rank();
+            System.arraycopy(v.shape(), 0, encoded, 9 * i + 1, v.rank());
+        }
+        synchronized (grad) {
+            if (grad.hasVariable(name + SHAPES)) {
+                return;
+            }
+            SDVariable[] parts = new SDVariable[outputs.size()];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = grad.reshape(grad.getVariable(outputs.get(i)), values.get(outputs.get(i)).length());
+            }
+            grad.identity(name, parts.length == 1 ? parts[0] : grad.concat(0, parts));
+            grad.constant(name + SHAPES, Nd4j.createFromArray(encoded));
+        }
+    }
+
+    /** Views of one flat output array with the recorded shapes. */
+    private static Map<String, INDArray> unflatten(INDArray flat, List<String> outputs, INDArray shapes) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        long offset = 0;
+        for (int i = 0; i < outputs.size(); i++) {
+            int rank = (int) shapes.getLong(9L * i);
+            long[] shape = new long[rank];
+            long n = 1;
+            for (int d = 0; d < rank; d++) {
+                shape[d] = shapes.getLong(9L * i + 1 + d);
+                n *= shape[d];
+            }
+            out.put(outputs.get(i), flat.get(NDArrayIndex.interval(offset, offset + n)).reshape(shape));
+            offset += n;
+        }
+        return out;
     }
 
     /**
