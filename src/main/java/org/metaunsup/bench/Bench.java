@@ -144,6 +144,7 @@ public final class Bench {
             }
             long gc0 = gcMs();
             long faults0 = minorFaults();
+            var pool0 = org.metaunsup.unroll.ReusingMemoryMgr.threadStats();
             long t = System.nanoTime();
             // Inside the timing: whatever the process's policy runs before a pass is part of
             // what a meta-gradient costs it.
@@ -154,6 +155,11 @@ public final class Bench {
                 sd.setListeners();
                 r.put("profile_ms_gc", (double) (gcMs() - gc0));
                 r.put("profile_page_faults", minorFaults() - faults0);
+                var pool1 = org.metaunsup.unroll.ReusingMemoryMgr.threadStats();
+                long hits = pool1.hits() - pool0.hits();
+                long asked = hits + pool1.misses() - pool0.misses();
+                r.put("profile_array_pool_hit_pct", asked == 0 ? 0.0 : 100.0 * hits / asked);
+                r.put("profile_array_pool_mb", pool1.bytes() / 1048576.0);
                 double wall = grads.get(grads.size() - 1);
                 r.put("profile_ops_executed", timing.opCount());
                 r.put("profile_ms_inside_ops", timing.opMs());
@@ -232,7 +238,7 @@ public final class Bench {
     /** The eight op types that took longest, with their counts and milliseconds. */
     private static String top(OpTimingListener timing) {
         StringBuilder top = new StringBuilder();
-        timing.byType().stream().limit(8).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
+        timing.byType().stream().limit(Integer.getInteger("metaunsup.bench_top_ops", 8)).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
                 "%s x%d %.1fms; ", o.op(), o.count(), o.ms())));
         return top.toString().trim();
     }

@@ -18,10 +18,18 @@ final class RuleOps {
 
     private final SameDiff sd;
     private final ThetaGraph theta;
+    private final boolean differentiated;
 
-    RuleOps(ThetaGraph theta) {
+    /**
+     * @param theta θ in the graph
+     * @param differentiated whether the graph gets a backward pass (then the ReLU is
+     *     {@link GraphOps#relu}, whose backward is cheap; otherwise the stock relu, one op
+     *     instead of three)
+     */
+    RuleOps(ThetaGraph theta, boolean differentiated) {
         this.sd = theta.sameDiff();
         this.theta = theta;
+        this.differentiated = differentiated;
     }
 
     /**
@@ -46,6 +54,8 @@ final class RuleOps {
 
     /** conv → BN (offset {@code block.bn}) → ReLU. */
     SDVariable convBnRelu(SDVariable x, String block, int kernel) {
-        return GraphOps.relu(bn(conv(x, block, kernel), theta.var(block + ".bn")));
+        SDVariable z = bn(conv(x, block, kernel), theta.var(block + ".bn"));
+        // Equal values either way (the gate gives −0 where the stock op gives +0).
+        return differentiated ? GraphOps.relu(z) : sd.nn().relu(z, 0.0);
     }
 }

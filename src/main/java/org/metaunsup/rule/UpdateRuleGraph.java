@@ -34,8 +34,11 @@ public final class UpdateRuleGraph {
      * @param batch unlabelled examples per inner step
      * @param eta inner step size η
      * @param dtype graph floating type
+     * @param differentiated whether the graph will be differentiated (a meta-gradient) or only run
+     *     forward (a rule step): the same values, ops chosen for the cheaper pass
      */
-    public UpdateRuleGraph(ThetaGraph theta, BaseModelConfig base, int batch, double eta, DataType dtype) {
+    public UpdateRuleGraph(ThetaGraph theta, BaseModelConfig base, int batch, double eta, DataType dtype,
+                           boolean differentiated) {
         if (base.topWidth() != theta.spec().topUnits()) {
             throw new IllegalArgumentException("theta was built for " + theta.spec().topUnits()
                     + " top units, the base model has " + base.topWidth());
@@ -45,7 +48,7 @@ public final class UpdateRuleGraph {
         this.base = base;
         this.batch = batch;
         this.eta = eta;
-        RuleOps ops = new RuleOps(theta);
+        RuleOps ops = new RuleOps(theta, differentiated);
         this.topDown = new TopDownGraph(theta, ops);
         this.hidden = new HiddenStateGraph(theta, ops, dtype);
         this.update = new WeightUpdateGraph(theta, dtype);

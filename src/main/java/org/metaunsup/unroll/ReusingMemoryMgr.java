@@ -49,9 +49,22 @@ public final class ReusingMemoryMgr extends AbstractMemoryMgr implements Session
         return (long) (DEFAULT_POOL_SHARE * limit / Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** @return the calling thread's pool (for tests and bench) */
+    /** @return the calling thread's pool (for tests) */
     static ArrayPool threadPool() {
         return POOL.get();
+    }
+
+    /**
+     * @param hits allocations served from the pool so far
+     * @param misses allocations that got a new array
+     * @param bytes bytes the pool holds now
+     */
+    public record PoolStats(long hits, long misses, long bytes) {}
+
+    /** @return the calling thread's pool counters (for bench) */
+    public static PoolStats threadStats() {
+        ArrayPool p = POOL.get();
+        return new PoolStats(p.hits(), p.misses(), p.bytes());
     }
 
     @Override

@@ -82,7 +82,7 @@ public final class UnrollGraph {
         SDVariable perm = sd.placeHolder(GraphNames.PERM, dtype, base.inputWidth(), base.inputWidth());
         ThetaGraph thetaGraph = new ThetaGraph(sd, theta, dtype);
         theta.spec().tensors().forEach(t -> thetaNames.add(ThetaGraph.PREFIX + t.name()));
-        UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, base, batch, config.eta(), dtype);
+        UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, base, batch, config.eta(), dtype, withObjective);
         ObjectiveConfig obj = config.objective();
         SDVariable labelled = null;
         RidgeObjective.Targets targets = null;

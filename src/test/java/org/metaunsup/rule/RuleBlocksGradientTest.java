@@ -53,7 +53,7 @@ class RuleBlocksGradientTest {
     void hidden() {
         SameDiff sd = SameDiff.create();
         ThetaGraph th = theta(sd);
-        RuleOps ops = new RuleOps(th);
+        RuleOps ops = new RuleOps(th, true);
         HiddenStateGraph hg = new HiddenStateGraph(th, ops, DataType.DOUBLE);
         int n = 5;
         SDVariable x = sd.var("x", randn(1, B, n));
@@ -92,7 +92,7 @@ class RuleBlocksGradientTest {
     void topDownAndBase() {
         SameDiff sd = SameDiff.create();
         ThetaGraph th = theta(sd);
-        TopDownGraph td = new TopDownGraph(th, new RuleOps(th));
+        TopDownGraph td = new TopDownGraph(th, new RuleOps(th, true));
         SDVariable xt = sd.var("xt", randn(1, B, 4));
         SDVariable loss = lin(sd, td.build(xt), 9, 4, B, CFG.rule().delta());
         loss.rename("L");

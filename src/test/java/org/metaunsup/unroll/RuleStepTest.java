@@ -49,6 +49,27 @@ class RuleStepTest {
         assertThrows(IllegalArgumentException.class, () -> step.loadTheta(foreign));
     }
 
+    /**
+     * The forward-only step (stock relu) and the differentiated graph (the gate relu) apply the
+     * same rule: φ after one step is equal, value for value.
+     */
+    @Test
+    void forwardStepEqualsTheDifferentiatedGraphsStep() {
+        GoldenTrace golden = new GoldenTrace("trace-tiny-seed1");
+        ExperimentConfig cfg = ConfigLoader.load("tiny");
+        Theta theta = golden.theta(new ThetaSpec(cfg.rule(), cfg.base().topWidth()));
+        TruncationInputs in = golden.inputs(cfg, 1);
+        PhiState forward = new RuleStep(cfg.graph(), cfg.base(), theta, DataType.DOUBLE)
+                .apply(in.phi(), in.perm(), in.unlabelled().get(0));
+        PhiState differentiated = MetaGradient.compute(
+                UnrollGraph.build(cfg.graph(), cfg.base(), 1, theta, true, DataType.DOUBLE), in).phiAfter();
+        for (int l = 0; l < cfg.base().depth(); l++) {
+            assertEquals(0.0, forward.w().get(l).sub(differentiated.w().get(l)).amaxNumber().doubleValue(), 0.0);
+            assertEquals(0.0, forward.v().get(l).sub(differentiated.v().get(l)).amaxNumber().doubleValue(), 0.0);
+            assertEquals(0.0, forward.b().get(l).sub(differentiated.b().get(l)).amaxNumber().doubleValue(), 0.0);
+        }
+    }
+
     /** The step's change of a base param against the golden change (the params barely move). */
     private static void assertChange(GoldenTrace golden, String p, INDArray got) {
         INDArray want = golden.get("step/phi/" + p);
