@@ -194,7 +194,8 @@ public final class Bench {
     /**
      * Meta-gradients per minute (tasks per minute) with {@code workers} threads, each with a
      * graph of its own, as meta-training runs them: the wall time of every worker making
-     * {@code gradRepeats} steady meta-gradients at once.
+     * {@code gradRepeats} steady meta-gradients at once, after one untimed pass on each worker's
+     * own thread.
      */
     private static double throughput(ExperimentConfig cfg, BaseModelConfig base, Theta theta, TruncationInputs in,
                                      Settings s, int workers, UnrollGraph warm) throws InterruptedException {
@@ -206,12 +207,21 @@ public final class Bench {
             }
             graphs.add(g);
         }
+        // Every worker first makes one untimed pass on its own thread: sessions and array pools
+        // are per thread, and a meta-training worker thread lives for the whole run, so its first
+        // pass (a new session's graph walk, an empty pool) is not what it makes per minute.
+        java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(graphs.size() + 1);
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         for (UnrollGraph g : graphs) {
             Thread t = new Thread(() -> {
                 try {
+                    try {
+                        org.metaunsup.unroll.MetaGradient.compute(g, in);
+                    } finally {
+                        ready.await();
+                    }
                     start.await();
                     for (int i = 0; i < s.gradRepeats(); i++) {
                         org.metaunsup.unroll.MetaGradient.compute(g, in);
@@ -222,6 +232,11 @@ public final class Bench {
             }, "bench-worker");
             t.start();
             threads.add(t);
+        }
+        try {
+            ready.await();
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            throw new IllegalStateException("bench worker failed before timing", e);
         }
         long t0 = System.nanoTime();
         start.countDown();

@@ -23,8 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * meta-gradient (JFR and perf, docs/BENCHMARKS.md). A reused array is handed out as it is: ops
  * overwrite their outputs (SameDiff's own array cache relies on the same).
  *
- * <p>Bounded by bytes: past the bound the arrays released longest ago are freed, so arrays of
- * shapes another graph used do not linger. Not thread-safe: one pool per thread.
+ * <p>Bounded by bytes (an array released into a full pool is freed, and {@link #give} says so) and
+ * by age: at the end of each pass ({@link #endPass}) the arrays that pass did not ask for are
+ * freed, so arrays of shapes another graph used do not linger. Not thread-safe: one pool per
+ * thread.
  */
 final class ArrayPool {
 
@@ -33,12 +35,14 @@ final class ArrayPool {
         final String key;
         final INDArray array;
         final long bytes;
+        final long pass;
         boolean taken;
 
-        Entry(String key, INDArray array, long bytes) {
+        Entry(String key, INDArray array, long bytes, long pass) {
             this.key = key;
             this.array = array;
             this.bytes = bytes;
+            this.pass = pass;
         }
     }
 
@@ -49,6 +53,7 @@ final class ArrayPool {
     private final Set<INDArray> held = Collections.newSetFromMap(new IdentityHashMap<>());
     private long bytes;
     private int pooled;
+    private long pass;
     private long hits;
     private long misses;
 
@@ -80,24 +85,26 @@ final class ArrayPool {
     /**
      * Keeps a released array for reuse, or frees it: views, arrays sharing a buffer and
      * closed arrays are left to the garbage collector as before.
+     *
+     * @return false when the array was freed because the pool is full
      */
-    void give(INDArray array) {
+    boolean give(INDArray array) {
         if (held.contains(array)) {
-            return;
+            return true;
         }
         if (array.isView() || !array.closeable() || array.wasClosed() || array.isEmpty()
                 || array.data().length() != array.length()) {
             if (array.closeable() && !array.wasClosed()) {
                 array.close();
             }
-            return;
+            return true;
         }
         long size = array.length() * array.dataType().width();
-        if (size > maxBytes) {
+        if (bytes + size > maxBytes) {
             array.close();
-            return;
+            return false;
         }
-        Entry e = new Entry(key(array.dataType(), array.ordering(), array.shape()), array, size);
+        Entry e = new Entry(key(array.dataType(), array.ordering(), array.shape()), array, size, pass);
         byShape.computeIfAbsent(e.key, k -> new ArrayDeque<>()).addLast(e);
         byAge.addLast(e);
         held.add(array);
@@ -107,9 +114,23 @@ final class ArrayPool {
             // Drop the queue's stale entries (arrays handed out again) now and then.
             byAge.removeIf(x -> x.taken);
         }
-        while (bytes > maxBytes) {
-            evictOldest();
+        return true;
+    }
+
+    /**
+     * Ends a pass: frees the arrays that were already here when the pass began and that it did
+     * not ask for (shapes of another graph, or of a pass that is over), so the pool holds about
+     * one pass's arrays and follows the thread from graph to graph.
+     */
+    void endPass() {
+        while (!byAge.isEmpty() && (byAge.peekFirst().taken || byAge.peekFirst().pass < pass)) {
+            if (byAge.peekFirst().taken) {
+                byAge.pollFirst();
+            } else {
+                evictOldest();
+            }
         }
+        pass++;
     }
 
     private void evictOldest() {

@@ -161,6 +161,9 @@ public final class GradientFunction {
         if (session instanceof CachedSubgraphSession cached) {
             cached.dropLastValues();
         }
+        if (session != null && session.getMmgr() instanceof ReusingMemoryMgr reusing) {
+            reusing.endPass();
+        }
         Map<String, INDArray> values = shapes != null ? unflatten(raw.get(flatOut), outputs, shapes) : raw;
         if (shapes == null) {
             flatOutputs(grad, flatOut, outputs, raw);

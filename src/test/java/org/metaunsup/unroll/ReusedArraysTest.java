@@ -2,7 +2,7 @@ package org.metaunsup.unroll;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,8 +86,49 @@ class ReusedArraysTest {
         }
     }
 
+    /** A graph whose pass overflows the pool stops using it, with the same numbers. */
     @Test
-    void poolServesExactShapesOnceAndEvictsOldestPastItsBound() {
+    void aGraphTooLargeForThePoolFallsBackToFreeingAtOnce() throws Exception {
+        RuntimePolicy found = RuntimePolicy.installed();
+        String before = System.getProperty(ReusingMemoryMgr.POOL_MB_PROPERTY);
+        try {
+            RuntimePolicy.NONE.install();
+            Case a = make(UnrollFixture.base(16, 12, 8), 2, 61);
+            long[] want = bits(MetaGradient.compute(a.graph(), a.inputs()));
+            RuntimePolicy.COMMAND_LINE.install();
+            System.setProperty(ReusingMemoryMgr.POOL_MB_PROPERTY, "1");
+            Case a2 = make(UnrollFixture.base(16, 12, 8), 2, 61);
+            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    for (int round = 0; round < 3; round++) {
+                        assertArrayEquals(want, bits(MetaGradient.compute(a2.graph(), a2.inputs())), "round " + round);
+                    }
+                    var session = a2.graph().sameDiff().getFunction("grad").getSessions()
+                            .get(Thread.currentThread().getId());
+                    result.set(((ReusingMemoryMgr) session.getMmgr()).pooling());
+                } catch (Throwable e) {
+                    result.set(e);
+                }
+            });
+            t.start();
+            t.join();
+            if (result.get() instanceof Throwable e) {
+                throw new AssertionError(e);
+            }
+            assertEquals(Boolean.FALSE, result.get(), "a 1 MB pool cannot hold this pass: pooling should be off");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ReusingMemoryMgr.POOL_MB_PROPERTY);
+            } else {
+                System.setProperty(ReusingMemoryMgr.POOL_MB_PROPERTY, before);
+            }
+            found.install();
+        }
+    }
+
+    @Test
+    void poolServesExactShapesOnceRefusesWhenFullAndFreesWhatAPassDidNotUse() {
         ArrayPool pool = new ArrayPool(3 * 8 * 100);   // three [10, 10] doubles
         INDArray x = Nd4j.create(DataType.DOUBLE, 10, 10);
         long id = x.getId();
@@ -105,17 +146,27 @@ class ReusedArraysTest {
         INDArray[] four = new INDArray[4];
         for (int i = 0; i < 4; i++) {
             four[i] = Nd4j.create(DataType.DOUBLE, 10, 10);
-            pool.give(four[i]);
+            assertEquals(i < 3, pool.give(four[i]), "the fourth does not fit");
         }
         assertEquals(2400, pool.bytes());
-        assertTrue(four[0].wasClosed(), "the oldest is freed past the bound");
-        assertSame(four[3], pool.take(DataType.DOUBLE, 'c', new long[] {10, 10}), "newest first");
+        assertTrue(four[3].wasClosed(), "an array released into a full pool is freed");
+        assertFalse(four[0].wasClosed());
+        assertSame(four[2], pool.take(DataType.DOUBLE, 'c', new long[] {10, 10}), "newest first");
         INDArray view = Nd4j.create(DataType.DOUBLE, 10, 10).getRow(0);
         pool.give(view);
         assertEquals(1600, pool.bytes(), "views are not pooled");
+
+        pool.endPass();   // the pass that released four[0] and four[1] ends: they stay
+        assertEquals(1600, pool.bytes());
+        INDArray y = Nd4j.create(DataType.DOUBLE, 5);
+        assertSame(four[1], pool.take(DataType.DOUBLE, 'c', new long[] {10, 10}));
+        pool.give(y);
+        pool.endPass();   // this pass did not ask for four[0]: freed; y was released in it: kept
+        assertTrue(four[0].wasClosed());
+        assertEquals(40, pool.bytes());
         pool.clear();
         assertEquals(0, pool.bytes());
-        assertTrue(four[1].wasClosed() && four[2].wasClosed());
-        assertNotSame(four[3], four[2]);
+        assertTrue(y.wasClosed());
+
     }
 }
