@@ -9,6 +9,7 @@ import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
 import org.metaunsup.unroll.UnrollGraphCache;
+import org.metaunsup.util.NativeBudget;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -77,19 +78,7 @@ public final class WorkerContext implements AutoCloseable {
      * @return bytes one thread's graph cache may hold
      */
     static long graphBudget(int threads) {
-        String mb = System.getProperty(GRAPH_CACHE_MB_PROPERTY);
-        if (mb != null) {
-            try {
-                return Long.parseLong(mb.trim()) << 20;
-            } catch (NumberFormatException e) {
-                throw new BadInputException("-D" + GRAPH_CACHE_MB_PROPERTY + "=" + mb + " is not a whole number of MiB");
-            }
-        }
-        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-        if (limit <= 0) {
-            limit = org.bytedeco.javacpp.Pointer.totalPhysicalBytes();
-        }
-        return (long) (DEFAULT_GRAPH_SHARE * limit / Math.max(1, threads));
+        return NativeBudget.bytesPerThread(GRAPH_CACHE_MB_PROPERTY, DEFAULT_GRAPH_SHARE, threads);
     }
 
     private static UnrollGraphCache borrow(org.metaunsup.config.GraphConfig g, long budget) {

@@ -52,7 +52,6 @@ final class ArrayPool {
     /** By identity (INDArray's equals compares values): a second release of one array is ignored. */
     private final Set<INDArray> held = Collections.newSetFromMap(new IdentityHashMap<>());
     private long bytes;
-    private int pooled;
     private long pass;
     private long hits;
     private long misses;
@@ -76,7 +75,6 @@ final class ArrayPool {
         e.taken = true;
         held.remove(e.array);
         bytes -= e.bytes;
-        pooled--;
         hits++;
         ((BaseNDArray) e.array).assignNewId();
         return e.array;
@@ -94,9 +92,7 @@ final class ArrayPool {
         }
         if (array.isView() || !array.closeable() || array.wasClosed() || array.isEmpty()
                 || array.data().length() != array.length()) {
-            if (array.closeable() && !array.wasClosed()) {
-                array.close();
-            }
+            free(array);
             return true;
         }
         long size = array.length() * array.dataType().width();
@@ -109,8 +105,7 @@ final class ArrayPool {
         byAge.addLast(e);
         held.add(array);
         bytes += size;
-        pooled++;
-        if (byAge.size() > 2 * pooled + 4096) {
+        if (byAge.size() > 2 * held.size() + 4096) {
             // Drop the queue's stale entries (arrays handed out again) now and then.
             byAge.removeIf(x -> x.taken);
         }
@@ -124,23 +119,16 @@ final class ArrayPool {
      */
     void endPass() {
         while (!byAge.isEmpty() && (byAge.peekFirst().taken || byAge.peekFirst().pass < pass)) {
-            if (byAge.peekFirst().taken) {
-                byAge.pollFirst();
-            } else {
-                evictOldest();
+            Entry e = byAge.pollFirst();
+            if (!e.taken) {
+                evict(e);
             }
         }
         pass++;
     }
 
-    private void evictOldest() {
-        Entry e = byAge.pollFirst();
-        while (e != null && e.taken) {
-            e = byAge.pollFirst();
-        }
-        if (e == null) {
-            return;
-        }
+    /** Frees the oldest array held, {@code e}, just taken off the age queue. */
+    private void evict(Entry e) {
         // The oldest of its shape is first in its own queue too (both are in release order).
         ArrayDeque<Entry> q = byShape.get(e.key);
         q.pollFirst();
@@ -148,9 +136,15 @@ final class ArrayPool {
             byShape.remove(e.key);
         }
         bytes -= e.bytes;
-        pooled--;
         held.remove(e.array);
         e.array.close();
+    }
+
+    /** Frees an array that is not kept: views and shared buffers are left to their owner. */
+    static void free(INDArray array) {
+        if (array.closeable() && !array.wasClosed()) {
+            array.close();
+        }
     }
 
     /** Frees everything held. */
@@ -164,7 +158,6 @@ final class ArrayPool {
         byShape.clear();
         held.clear();
         bytes = 0;
-        pooled = 0;
     }
 
     /** @return bytes held now */

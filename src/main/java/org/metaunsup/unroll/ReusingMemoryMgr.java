@@ -1,5 +1,6 @@
 package org.metaunsup.unroll;
 
+import org.metaunsup.util.NativeBudget;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,19 +37,8 @@ public final class ReusingMemoryMgr extends AbstractMemoryMgr implements Session
     private static final ThreadLocal<ArrayPool> POOL = ThreadLocal.withInitial(() -> new ArrayPool(poolBytes()));
 
     static long poolBytes() {
-        String mb = System.getProperty(POOL_MB_PROPERTY);
-        if (mb != null) {
-            try {
-                return Math.max(0, Long.parseLong(mb.trim())) << 20;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(POOL_MB_PROPERTY + " must be a whole number of MB, not '" + mb + "'");
-            }
-        }
-        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-        if (limit <= 0) {
-            limit = Runtime.getRuntime().maxMemory() * 4;
-        }
-        return (long) (DEFAULT_POOL_SHARE * limit / Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return Math.max(0, NativeBudget.bytesPerThread(POOL_MB_PROPERTY, DEFAULT_POOL_SHARE,
+                Runtime.getRuntime().availableProcessors()));
     }
 
     /** @return the calling thread's pool (for tests) */
@@ -117,9 +107,7 @@ public final class ReusingMemoryMgr extends AbstractMemoryMgr implements Session
     @Override
     public void release(INDArray array) {
         if (!pooling) {
-            if (array.closeable() && !array.wasClosed()) {
-                array.close();
-            }
+            ArrayPool.free(array);
         } else if (!POOL.get().give(array)) {
             overflowed = true;
         }
