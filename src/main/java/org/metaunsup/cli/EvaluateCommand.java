@@ -1,5 +1,6 @@
 package org.metaunsup.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,8 @@ import org.metaunsup.eval.Evaluation;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.Methods;
 import org.metaunsup.eval.RuleSource;
+import org.metaunsup.io.AtomicFolder;
+import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -88,6 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> ids = compare ? Methods.ALL : methods == null || methods.isEmpty() ? List.of("rule") : methods;
         List<FeatureMethod> list = Methods.create(ids, loaded, cfg, base.topWidth(), seed);
         Path dir = EvalInputs.runDir(out, "evaluate");
+        OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before minutes of work
         Map<String, Object> seedInfo = new LinkedHashMap<>();
         seedInfo.put("run", seed);
         List<Long> derived = new ArrayList<>();
@@ -107,7 +111,18 @@ final class EvaluateCommand implements Callable<Integer> {
         extra.put("base", base.describe());
         extra.put("methods", list.stream().map(FeatureMethod::id).toList());
         extra.put("protocol", protocol.describe());
-        RunFolder run = RunFolder.create(dir, "evaluate", cfg.withBase(base), seedInfo, extra);
+        // Written beside its target and renamed into place when the study ends (finished, stopped or
+        // failed with what was measured); a process killed outright leaves only a hidden temp folder.
+        try (AtomicFolder folder = AtomicFolder.begin(dir, "--out", RunFolder.MANIFEST)) {
+            RunFolder run = RunFolder.create(folder.dir(), "evaluate", cfg.withBase(base), seedInfo, extra);
+            measure(run, folder, evaluation, list, protocol, splits, base);
+        }
+        System.out.println(dir.toAbsolutePath());
+        return 0;
+    }
+
+    private void measure(RunFolder run, AtomicFolder folder, Evaluation evaluation, List<FeatureMethod> list,
+                         EvalProtocol protocol, DataSplits splits, BaseModelConfig base) throws Exception {
 
         Map<String, String> labels = new LinkedHashMap<>();
         list.forEach(m -> labels.put(m.id(), m.label()));
@@ -122,24 +137,28 @@ final class EvaluateCommand implements Callable<Integer> {
                 result = evaluation.run(list, progress, stop::requested);
             } catch (RuntimeException e) {
                 // A failure (e.g. a diverging rule) still leaves what was measured before it.
-                if (!progress.points.isEmpty()) {
-                    progress.close();
-                    write(run.dir(), new CurveTable(progress.points, labels), title, protocol, false);
-                    System.err.println("partial results written to " + run.dir().toAbsolutePath());
+                try {
+                    if (!progress.points.isEmpty()) {
+                        progress.close();
+                        write(run.dir(), new CurveTable(progress.points, labels), title, protocol, false);
+                    }
+                    run.finish(e instanceof org.metaunsup.DivergenceException ? RunFolder.Status.DIVERGED
+                            : RunFolder.Status.FAILED, Failures.oneLine(String.valueOf(e.getMessage())));
+                    folder.commit();
+                    System.err.println("partial results written to " + folder.target());
+                } catch (IOException | RuntimeException f) {
+                    e.addSuppressed(f);   // never hide the cause behind a second failure (a full disk)
                 }
-                run.finish(e instanceof org.metaunsup.DivergenceException ? RunFolder.Status.DIVERGED
-                        : RunFolder.Status.FAILED, Failures.oneLine(String.valueOf(e.getMessage())));
                 throw e;
             }
             progress.close();
             write(run.dir(), new CurveTable(result.points(), labels), title, protocol, result.complete());
-            // A stopped run stays "running" in its manifest, as a stopped metatrain does: it is
-            // not finished, and the note says why.
-            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+            // A stopped run is "stopped" in its manifest, as a stopped metatrain is: not finished,
+            // and the note says why.
+            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
                     result.complete() ? null : "stopped early by a signal; curves hold what was measured");
+            folder.commit();
         }
-        System.out.println(run.dir().toAbsolutePath());
-        return 0;
     }
 
     private static void write(Path dir, CurveTable table, String title, EvalProtocol protocol, boolean complete)

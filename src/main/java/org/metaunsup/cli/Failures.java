@@ -33,6 +33,10 @@ final class Failures {
         } else if (diverged != null) {
             code = Main.EXIT_FAILURE;
             line = "error: " + diverged.getMessage();
+        } else if (diskFull(failure) != null) {
+            // Not a bug of ours: the run's last good checkpoint and earlier outputs are intact.
+            code = Main.EXIT_FAILURE;
+            line = "error: the disk is full (" + diskFull(failure) + "); free space and run again (metatrain: --resume)";
         } else if (oom != null || isNativeOutOfMemory(failure)) {
             code = Main.EXIT_FAILURE;
             line = "error: out of memory" + (oom != null && oom.getMessage() != null ? " (" + oom.getMessage() + ")" : "")
@@ -58,6 +62,17 @@ final class Failures {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (type.isInstance(c)) {
                 return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /** The message of the first "No space left on device" along the cause chain, or null. */
+    static String diskFull(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return oneLine(m);
             }
         }
         return null;

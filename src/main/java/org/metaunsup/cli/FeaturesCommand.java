@@ -27,6 +27,8 @@ import org.metaunsup.export.BaseParams;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.io.AtomicFolder;
+import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -76,6 +78,9 @@ final class FeaturesCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new BadInputException("--steps must be >= 1");
         }
+        // Before minutes of inner steps: a folder that cannot be written, or a user's folder of other
+        // things, is refused now (the results replace an earlier features folder only when complete).
+        OutputPaths.folder(out, "--out", RunFolder.MANIFEST);
         Nd4jSetup.init();
         LearnedRule r = rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
         if (r.isMetaInitialised()) {
@@ -107,7 +112,21 @@ final class FeaturesCommand implements Callable<Integer> {
         extra.put("dataset", dataset);
         extra.put("base", shape.describe());
         extra.put("inner_steps", steps);
-        RunFolder.create(out, "features", CoreAdapter.withBase(r.card().toConfig(), shape), seeds, extra);
+        List<String> written;
+        try (AtomicFolder folder = AtomicFolder.begin(out, "--out", RunFolder.MANIFEST)) {
+            written = write(folder.dir(), r, ex, data, shape, seeds, extra);
+            folder.commit();
+        }
+        System.err.println("wrote " + String.join(", ", written));
+        System.out.println(out.toAbsolutePath());
+        return 0;
+    }
+
+    /** Everything of the features folder, into {@code out} (the temp folder of an {@link AtomicFolder}). */
+    private List<String> write(Path out, LearnedRule r, RuleFeatureExtractor ex, DataSplits data, BaseModelConfig shape,
+                               Map<String, Object> seeds, Map<String, Object> extra) throws Exception {
+        Dataset train = data.train();
+        RunFolder run = RunFolder.create(out, "features", CoreAdapter.withBase(r.card().toConfig(), shape), seeds, extra);
         AtomicFiles.writeString(out.resolve("card.json"), r.card().toJson() + "\n");
 
         MultiLayerNetwork net = ex.network(DataType.FLOAT);
@@ -130,16 +149,16 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         List<String> written = new ArrayList<>(List.of("model.zip", "phi/", "card.json", "manifest.json",
                 "config.properties"));
-        writeFeatures(net, train, "train", written);
+        writeFeatures(out, net, train, "train", written);
         if (data.hasTest()) {
-            writeFeatures(net, data.test(), "test", written);
+            writeFeatures(out, net, data.test(), "test", written);
         }
-        System.err.println("wrote " + String.join(", ", written));
-        System.out.println(out.toAbsolutePath());
-        return 0;
+        run.finish(RunFolder.Status.FINISHED, null);
+        return written;
     }
 
-    private void writeFeatures(MultiLayerNetwork net, Dataset d, String part, List<String> written) throws Exception {
+    private static void writeFeatures(Path out, MultiLayerNetwork net, Dataset d, String part, List<String> written)
+            throws Exception {
         ArrayDataSetIterator it = ArrayDataSetIterator.of(d, ArrayDataSetIterator.all(d), false, 1024);
         List<INDArray> chunks = new ArrayList<>();
         while (it.hasNext()) {

@@ -107,7 +107,7 @@ final class FiltersCommand implements Callable<Integer> {
             }, stop::requested);
             boolean complete = !stop.requested();
             System.err.print(FilterFiles.write(run.dir(), result, splits.name(), images, base, complete));
-            run.finish(complete ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+            run.finish(complete ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
                     complete ? null : "stopped early by a signal; the rows hold what was reached");
         }
         System.out.println(run.dir().toAbsolutePath());

@@ -195,7 +195,7 @@ final class InvarianceCommand implements Callable<Integer> {
             write(run, result.points(), labels, new InvarianceFiles.Context(title, study.describe(), permText,
                     recipe.describe(), result.extractorTrainingAccuracy(), result.complete()), permSeeds, steps);
             // A stopped run is not finished; the manifest says so (there is nothing to resume).
-            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
                     result.complete() ? null : "stopped early; the files hold what was measured");
         }
         System.out.println(run.dir().toAbsolutePath());

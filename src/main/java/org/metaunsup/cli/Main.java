@@ -58,7 +58,11 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         java.util.Optional<Integer> child = org.metaunsup.util.Launcher.relaunchIfNeeded(Main.class, args);
-        System.exit(child.isPresent() ? child.get() : run(args));
+        if (child.isPresent()) {
+            System.exit(child.get());
+        }
+        org.metaunsup.util.Launcher.endWithLauncher();
+        System.exit(run(args));
     }
 
     /**

@@ -16,7 +16,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println(HtmlReport.write(runDir).toAbsolutePath());
+        // What is left out (a damaged figures.json, a binary table) is said, not fatal.
+        System.out.println(HtmlReport.write(runDir, w -> System.err.println("warning: " + w)).toAbsolutePath());
         return 0;
     }
 }

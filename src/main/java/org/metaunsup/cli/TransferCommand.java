@@ -164,7 +164,7 @@ final class TransferCommand implements Callable<Integer> {
                 progress.close();
                 TransferFiles.write(run.dir(), result.measured(), study.labels(), description, result.complete());
                 System.err.print(Files.readString(run.dir().resolve("summary.txt")));
-                run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.RUNNING,
+                run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
                         result.complete() ? null : "stopped early after " + result.measured().size() + " of "
                                 + study.points().size() + " architectures");
                 folder.commit();

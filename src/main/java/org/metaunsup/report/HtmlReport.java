@@ -3,6 +3,9 @@ package org.metaunsup.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.metaunsup.BadInputException;
 import org.metaunsup.io.AtomicFiles;
@@ -37,6 +41,21 @@ public final class HtmlReport {
      * @throws BadInputException when the folder is not a run folder
      */
     public static Path write(Path runDir) throws IOException {
+        return write(runDir, w -> {});
+    }
+
+    /**
+     * Like {@link #write(Path)}, telling what was left out: a damaged {@code figures.json} (the page
+     * then pairs figures by file stem), a table or text that is not text, a figure whose image is
+     * missing or lies outside the folder. Each is also noted on the page where it would have been.
+     *
+     * @param runDir a run folder (holds manifest.json)
+     * @param warn told one line for each thing left out
+     * @return the page written, {@code runDir/report.html}
+     * @throws IOException on read or write failure
+     * @throws BadInputException when the folder is not a run folder
+     */
+    public static Path write(Path runDir, Consumer<String> warn) throws IOException {
         if (!Files.isDirectory(runDir)) {
             throw new BadInputException(runDir + ": no such run folder");
         }
@@ -51,7 +70,7 @@ public final class HtmlReport {
         List<Map<String, String>> tables = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         if (Files.isRegularFile(manifest)) {
-            collect(json, runDir, "", figures, tables, texts);
+            collect(json, runDir, "", figures, tables, texts, warn);
         }
         // A folder of run folders (evaluate, transfer, filters, ... side by side) is one page:
         // each part's figures follow, named by their folder.
@@ -59,7 +78,7 @@ public final class HtmlReport {
         for (Path part : parts) {
             String prefix = part.getFileName().toString() + "/";
             partManifests.put(prefix, manifest(json, part.resolve("manifest.json")));
-            collect(json, part, prefix, figures, tables, texts);
+            collect(json, part, prefix, figures, tables, texts, warn);
         }
         if (!Files.isRegularFile(manifest) && !partManifests.isEmpty()) {
             man = partManifests.values().iterator().next();
@@ -81,13 +100,22 @@ public final class HtmlReport {
         }
         h.append("<a href=\"#tables\">Tables</a> · <a href=\"#config\">Config</a> · <a href=\"#manifest\">Manifest</a></nav>\n");
         for (String t : texts) {
+            Path file = inside(runDir, t);
+            String text = file == null ? null : readText(file);
+            if (text == null) {
+                warn.accept(runDir.resolve(t) + ": missing or not text; left out of the page");
+            }
             h.append("<section><h2>").append(esc(t)).append("</h2><pre>")
-                    .append(esc(Files.readString(runDir.resolve(t)))).append("</pre></section>\n");
+                    .append(esc(text != null ? text : "(missing or not text: left out)")).append("</pre></section>\n");
         }
         n = 0;
         for (Map<String, String> f : figures) {
             n++;
-            byte[] img = Files.readAllBytes(runDir.resolve(f.get("image")));
+            Path image = inside(runDir, f.get("image"));
+            byte[] img = image != null && Files.isRegularFile(image) ? Files.readAllBytes(image) : new byte[0];
+            if (img.length == 0) {
+                warn.accept(runDir.resolve(String.valueOf(f.get("image"))) + ": figure image missing; left out of the page");
+            }
             h.append("<section class=\"figure\" id=\"fig").append(n).append("\"><h2>Figure ").append(n).append(": ")
                     .append(esc(f.getOrDefault("title", f.get("image")))).append("</h2>\n<img alt=\"")
                     .append(esc(f.get("image"))).append("\" src=\"data:image/png;base64,")
@@ -95,10 +123,11 @@ public final class HtmlReport {
             if (f.get("caption") != null) {
                 h.append("<p class=\"caption\">").append(esc(f.get("caption"))).append("</p>\n");
             }
-            if (f.get("table") != null && Files.isRegularFile(runDir.resolve(f.get("table")))) {
+            Path figTable = f.get("table") == null ? null : inside(runDir, f.get("table"));
+            if (figTable != null && Files.isRegularFile(figTable)) {
                 h.append("<h3>Numbers behind figure ").append(n).append(" (<code>").append(esc(f.get("table")))
                         .append("</code>)</h3>\n");
-                table(h, runDir.resolve(f.get("table")));
+                table(h, figTable, warn);
             }
             h.append("</section>\n");
         }
@@ -106,13 +135,22 @@ public final class HtmlReport {
         for (Map<String, String> t : tables) {
             h.append("<h3>").append(esc(t.getOrDefault("title", t.get("table")))).append(" (<code>")
                     .append(esc(t.get("table"))).append("</code>)</h3>\n");
-            table(h, runDir.resolve(t.get("table")));
+            Path file = inside(runDir, t.get("table"));
+            if (file == null) {
+                warn.accept(runDir.resolve(String.valueOf(t.get("table"))) + ": outside the run folder; left out");
+                continue;
+            }
+            table(h, file, warn);
         }
         h.append("</section>\n<section id=\"config\"><h2>Config (<code>config.properties</code>)</h2>\n");
         Path cfg = runDir.resolve("config.properties");
         if (Files.isRegularFile(cfg)) {
             h.append("<table class=\"kv\"><tr><th>key</th><th>value</th></tr>\n");
-            for (String line : Files.readAllLines(cfg)) {
+            String cfgText = readText(cfg);
+            if (cfgText == null) {
+                warn.accept(cfg + ": not text; left out of the page");
+            }
+            for (String line : (cfgText == null ? "" : cfgText).lines().toList()) {
                 int eq = line.indexOf('=');
                 if (line.startsWith("#") || eq < 0) {
                     continue;
@@ -166,7 +204,8 @@ public final class HtmlReport {
      * other tables and texts, as paths relative to the page's folder ({@code prefix} + name).
      */
     private static void collect(ObjectMapper json, Path dir, String prefix, List<Map<String, String>> figures,
-                                List<Map<String, String>> tables, List<String> texts) throws IOException {
+                                List<Map<String, String>> tables, List<String> texts, Consumer<String> warn)
+            throws IOException {
         List<String> pngs = list(dir, ".png");
         List<String> csvs = list(dir, ".csv");
         List<Map<String, String>> figs = new ArrayList<>();
@@ -174,10 +213,24 @@ public final class HtmlReport {
         List<String> txts = new ArrayList<>();
         Path index = dir.resolve(FigureIndex.FILE);
         if (Files.isRegularFile(index)) {
-            JsonNode ix = json.readTree(index.toFile());
-            ix.path("figures").forEach(f -> figs.add(fields(f)));
-            ix.path("tables").forEach(t -> tabs.add(fields(t)));
-            ix.path("texts").forEach(t -> txts.add(t.asText()));
+            try {
+                JsonNode ix = json.readTree(index.toFile());
+                if (ix == null || !ix.isObject()) {
+                    throw new IOException("not a JSON object");
+                }
+                ix.path("figures").forEach(f -> figs.add(fields(f)));
+                ix.path("tables").forEach(t -> tabs.add(fields(t)));
+                ix.path("texts").forEach(t -> txts.add(t.asText()));
+                figs.removeIf(f -> f.get("image") == null);
+                tabs.removeIf(t -> t.get("table") == null);
+            } catch (IOException e) {
+                // A damaged index costs the captions, not the page: pair figures by file stem.
+                figs.clear();
+                tabs.clear();
+                txts.clear();
+                warn.accept(index + ": damaged (" + e.getMessage().lines().findFirst().orElse("") + "); figures are "
+                        + "paired with tables by file name instead");
+            }
         }
         Set<String> shown = new LinkedHashSet<>();
         figs.forEach(f -> {
@@ -239,8 +292,14 @@ public final class HtmlReport {
         }
     }
 
-    private static void table(StringBuilder h, Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
+    private static void table(StringBuilder h, Path csv, Consumer<String> warn) throws IOException {
+        String text = readText(csv);
+        if (text == null) {
+            warn.accept(csv + ": not a text table; left out of the page");
+            h.append("<p>(not a text table: left out)</p>\n");
+            return;
+        }
+        List<String> lines = text.lines().toList();
         h.append("<div class=\"scroll\"><table class=\"data\">\n");
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
@@ -254,6 +313,37 @@ public final class HtmlReport {
             h.append("</tr>\n");
         }
         h.append("</table></div>\n");
+    }
+
+    /**
+     * A file's text, or null when it is not text (a NUL byte or bytes that are not UTF-8): a damaged
+     * or foreign file in a run folder is left out of the page, not a reason to fail it.
+     */
+    static String readText(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (byte b : bytes) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** {@code name} resolved in {@code dir}, or null when it is absent, not relative or leads outside. */
+    private static Path inside(Path dir, String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            Path p = dir.resolve(name).normalize();
+            return p.startsWith(dir.normalize()) ? p : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     /** Splits one CSV line (fields may be double-quoted, with "" for a quote). */

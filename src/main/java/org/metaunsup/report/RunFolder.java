@@ -17,7 +17,9 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * A run folder: every result sits next to its resolved config ({@code config.properties}) and a
  * manifest ({@code manifest.json}: version, commit, seeds, backend, threads, start time, and
  * whether the run finished). The manifest says {@code "finished": false, "status": "running"}
- * until {@link #finish} records how the run ended.
+ * until {@link #finish} records how the run ended ({@code finished}, {@code stopped},
+ * {@code diverged} or {@code failed}); a manifest left {@code running} by a process that is gone
+ * means the process was killed.
  */
 public final class RunFolder {
 
@@ -30,6 +32,11 @@ public final class RunFolder {
         RUNNING,
         /** Completed; every result is there. */
         FINISHED,
+        /**
+         * Stopped on request (Ctrl-C, SIGTERM) before the end, after writing what it had: partial
+         * results, or a checkpoint that {@code --resume} continues.
+         */
+        STOPPED,
         /** Stopped because a value diverged (see the manifest's {@code error}). */
         DIVERGED,
         /** Stopped by an error (see the manifest's {@code error}). */

@@ -53,13 +53,6 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
     private static final int FORMAT = 1;
 
     /**
-     * Test hook: {@code <step>:<file>}. Writing the checkpoint of that outer step stops half way
-     * through its state, creates the file and waits forever, so that a test can kill the process
-     * inside the write.
-     */
-    public static final String PAUSE_PROPERTY = "metaunsup.test.pauseInCheckpointWrite";
-
-    /**
      * A checkpoint found on disk.
      *
      * @param name file stem, e.g. {@code ckpt-00000010-0000000040}
@@ -157,25 +150,11 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         Files.createDirectories(dir);
         String name = String.format("ckpt-%08d-%010d", learner.step(), learner.received());
         byte[] bytes = toBytes();
-        String hook = System.getProperty(PAUSE_PROPERTY);
-        String pause = hook != null && hook.startsWith(learner.step() + ":")
-                ? hook.substring(hook.indexOf(':') + 1) : null;
         AtomicFiles.write(dir.resolve(name + ".bin"), out -> {
-            if (pause == null) {
-                out.write(bytes);
-                return;
-            }
             out.write(bytes, 0, bytes.length / 2);
             out.flush();
-            Files.writeString(Path.of(pause), name);
-            while (true) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted inside a paused checkpoint write");
-                }
-            }
+            FaultPoint.CHECKPOINT_WRITE.reach();   // a test hook: kill -9 inside the write
+            out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
         });
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", FORMAT);
@@ -236,6 +215,27 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
     }
 
     /**
+     * Names of every checkpoint on disk, complete or not (a state or a manifest file), newest first.
+     *
+     * @param dir the checkpoints folder
+     * @return the names
+     * @throws IOException when the folder cannot be listed
+     */
+    static List<String> stems(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(f -> f.matches("ckpt-\\d{8}-\\d{10}\\.(json|bin)"))
+                    .map(f -> f.substring(0, f.lastIndexOf('.')))
+                    .distinct()
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
+        }
+    }
+
+    /**
      * Finds the newest checkpoint whose state verifies against its manifest.
      *
      * @param runDir the run folder
@@ -246,8 +246,11 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
      */
     public static Found newest(Path runDir, DataType dtype, Consumer<String> refused) throws IOException {
         Path dir = runDir.resolve(FOLDER);
-        for (String name : names(dir)) {
+        for (String name : stems(dir)) {
             try {
+                if (!Files.isRegularFile(dir.resolve(name + ".json"))) {
+                    throw new IOException("its manifest " + name + ".json is missing");
+                }
                 Map<?, ?> manifest = new ObjectMapper().readValue(dir.resolve(name + ".json").toFile(), Map.class);
                 Path state = dir.resolve(name + ".bin");
                 if (!Files.isRegularFile(state)) {

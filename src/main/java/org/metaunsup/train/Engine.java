@@ -48,7 +48,10 @@ public interface Engine extends AutoCloseable {
     /** @return a short description for logs and manifests, e.g. {@code threads x2} */
     String describe();
 
-    /** Stops taking new truncations and waits for the ones in flight to end. */
+    /**
+     * Stops taking new truncations and returns within a bounded time (about a second, plus what the
+     * engine's framework needs to shut down); truncations still in flight are abandoned.
+     */
     @Override
     void close();
 }

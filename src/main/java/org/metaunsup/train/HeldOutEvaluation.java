@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
@@ -109,10 +111,12 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @param theta θ
      * @param outerStep its outer step
      * @param wallSeconds run wall time at that step
-     * @return the row, or null when disabled
+     * @param stop polled between inner steps: true abandons the measurement
+     * @return the row, or null when disabled or stopped
      * @throws IOException on failure
      */
-    Map<String, Object> evaluate(Theta theta, long outerStep, double wallSeconds) throws IOException {
+    Map<String, Object> evaluate(Theta theta, long outerStep, double wallSeconds, BooleanSupplier stop)
+            throws IOException {
         if (!enabled()) {
             return null;
         }
@@ -122,30 +126,34 @@ public final class HeldOutEvaluation implements AutoCloseable {
         row.put("wall_seconds", wallSeconds);
         row.put("inner_steps", innerSteps);
         row.put("seeds", seeds);
-        List<CurvePoint> m = measure(theta, mnist, Math.min(query, mnist.heldOutCount() / 2));
+        List<CurvePoint> m = measure(theta, mnist, Math.min(query, mnist.heldOutCount() / 2), stop);
         row.put("mnist_meta_loss", at(m, innerSteps, CurvePoint.Metric.META_LOSS).mean());
         row.put("mnist_meta_loss_se", at(m, innerSteps, CurvePoint.Metric.META_LOSS).se());
         row.put("mnist_ridge_accuracy", at(m, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean());
         row.put("mnist_ridge_accuracy_se", at(m, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).se());
         row.put("mnist_logistic_accuracy", at(m, innerSteps, CurvePoint.Metric.LOGISTIC_ACCURACY).mean());
         row.put("mnist_init_ridge_accuracy", at(m, 0, CurvePoint.Metric.RIDGE_ACCURACY).mean());
-        List<CurvePoint> a = measure(theta, letters, Math.min(query, letters.heldOutCount() / 2));
+        List<CurvePoint> a = measure(theta, letters, Math.min(query, letters.heldOutCount() / 2), stop);
         row.put("alphabet_test_meta_loss", at(a, innerSteps, CurvePoint.Metric.META_LOSS).mean());
         row.put("alphabet_test_meta_loss_se", at(a, innerSteps, CurvePoint.Metric.META_LOSS).se());
         row.put("alphabet_test_ridge_accuracy", at(a, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean());
         row.put("eval_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        if (stop.getAsBoolean()) {
+            return null;   // cut short: a partial measurement is not a point of the curve
+        }
+        FaultPoint.EVALUATION.reach();
         log.append(row);
         return row;
     }
 
-    private List<CurvePoint> measure(Theta theta, EvalData data, int q) {
+    private List<CurvePoint> measure(Theta theta, EvalData data, int q, BooleanSupplier stop) {
         ExperimentConfig cfg = config.withInputWidth(data.dim());
         BaseModelConfig arch = cfg.base();
         int shots = 10;
         EvalProtocol p = new EvalProtocol(innerSteps, innerSteps, seeds, shots, Math.max(data.classes(), q), draws,
                 config.objective().lambda());
         RuleMethod rule = new RuleMethod("rule", "rule", theta, arch.topWidth());
-        return new Evaluation(cfg, arch, data, p, SEED, dtype).run(List.of(rule), null, () -> false).points();
+        return new Evaluation(cfg, arch, data, p, SEED, dtype).run(List.of(rule), null, stop).points();
     }
 
     private static MeanSe at(List<CurvePoint> points, int step, CurvePoint.Metric metric) {
@@ -158,15 +166,20 @@ public final class HeldOutEvaluation implements AutoCloseable {
      *
      * @param runDir run folder
      * @param title figure title
+     * @param warn told each damaged row left out of the figure
      * @throws IOException on failure
      */
-    void drawCurves(Path runDir, String title) throws IOException {
+    void drawCurves(Path runDir, String title, Consumer<String> warn) throws IOException {
         Path metricsFile = runDir.resolve("metrics.jsonl");
         if (!Files.isRegularFile(metricsFile)) {
             return;
         }
-        List<Map<String, Object>> train = new MetricsLog(runDir, "metrics", List.of()).rows();
-        List<Map<String, Object>> held = log.rows();
+        MetricsLog.Read trainRead = MetricsLog.read(metricsFile);
+        MetricsLog.Read heldRead = MetricsLog.read(runDir.resolve("eval.jsonl"));
+        trainRead.skipped().forEach(w -> warn.accept("curves.png: " + w));
+        heldRead.skipped().forEach(w -> warn.accept("curves.png: " + w));
+        List<Map<String, Object>> train = trainRead.rows();
+        List<Map<String, Object>> held = heldRead.rows();
         List<CurveChart.Series> loss = new ArrayList<>();
         loss.add(series("rule", "training tasks (alphabet train faces), per outer step", train, "meta_loss", null));
         List<CurveChart.Series> heldLoss = new ArrayList<>();

@@ -205,6 +205,12 @@ public final class MetaTrainer {
         if (!List.of("threads", "spark").contains(options.engine())) {
             throw new BadInputException("--engine " + options.engine() + ": must be threads or spark");
         }
+        if (options.master() != null && !options.engine().equals("spark")) {
+            throw new BadInputException("--master " + options.master() + ": only with --engine spark");
+        }
+        if (options.engine().equals("spark")) {
+            SparkMaster.check(options.master());
+        }
         Path stored = options.runDir().resolve(CONFIG_FILE);
         String name = options.config();
         if (name == null) {
@@ -269,24 +275,45 @@ public final class MetaTrainer {
      */
     public Result run(BooleanSupplier stop) throws IOException {
         Path dir = options.runDir();
+        boolean hasRun = hasRun(dir);
+        if (options.resume() && !hasRun) {
+            throw new BadInputException("--resume: " + dir + " holds no meta-training run (no " + CONFIG_FILE + ")");
+        }
+        if (!options.resume()) {
+            if (hasRun) {
+                throw new BadInputException("--run-dir " + dir + " already holds a meta-training run; add --resume to "
+                        + "continue it, or choose a new folder");
+            }
+            OutputPaths.folder(dir, "--run-dir", CONFIG_FILE);
+            Files.createDirectories(dir);
+        }
+        // One writer per folder: a second metatrain (or an orphan of a killed launcher) is refused.
+        try (RunLock lock = RunLock.acquire(dir)) {
+            if (!options.resume() && hasRun(dir)) {
+                throw new BadInputException("--run-dir " + dir + " was just started by another metatrain");
+            }
+            return runLocked(dir, stop);
+        }
+    }
+
+    private static boolean hasRun(Path dir) {
+        return Files.isRegularFile(dir.resolve(CONFIG_FILE)) || Files.isDirectory(dir.resolve(Checkpoint.FOLDER));
+    }
+
+    private Result runLocked(Path dir, BooleanSupplier stop) throws IOException {
         ThetaSpec spec = new ThetaSpec(config.rule(), config.base().topWidth());
         String digest = Checkpoint.sha256(configText.getBytes(StandardCharsets.UTF_8));
         Checkpoint.Found found = null;
-        boolean hasRun = Files.isRegularFile(dir.resolve(CONFIG_FILE)) || Files.isDirectory(dir.resolve(Checkpoint.FOLDER));
         if (options.resume()) {
-            if (!hasRun) {
-                throw new BadInputException("--resume: " + dir + " holds no meta-training run (no " + CONFIG_FILE + ")");
-            }
-            found = Checkpoint.newest(dir, options.dtype(), listener::message);
-            if (found == null && !Checkpoint.names(dir.resolve(Checkpoint.FOLDER)).isEmpty()) {
+            List<String> refusals = new ArrayList<>();
+            found = Checkpoint.newest(dir, options.dtype(), line -> {
+                refusals.add(line);
+                listener.message(line);
+            });
+            if (found == null && !Checkpoint.stems(dir.resolve(Checkpoint.FOLDER)).isEmpty()) {
                 throw new BadInputException("--resume: no checkpoint in " + dir.resolve(Checkpoint.FOLDER)
-                        + " verifies (see above); nothing to continue from");
+                        + " verifies (" + String.join("; ", refusals) + "); nothing to continue from, nothing changed");
             }
-        } else if (hasRun) {
-            throw new BadInputException("--run-dir " + dir + " already holds a meta-training run; add --resume to "
-                    + "continue it, or choose a new folder");
-        } else {
-            OutputPaths.folder(dir, "--run-dir", CONFIG_FILE);
         }
         Map<String, Long> lengths = new LinkedHashMap<>();
         List<WorkerState> restored = List.of();
@@ -338,6 +365,13 @@ public final class MetaTrainer {
         }
         try (MetricsLog metrics = new MetricsLog(dir, "metrics", METRIC_COLUMNS)) {
             metrics.open(lengths);
+            if (options.resume()) {
+                removeTempFiles(dir);
+                removeTempFiles(dir.resolve(THETA_FOLDER));
+            }
+            if (found != null) {
+                repairThetaFiles(found.checkpoint());
+            }
             evaluation = new HeldOutEvaluation(config, options.dtype(), options.evalSteps(), options.evalSeeds(), 1000, 5);
             evaluation.open(dir, lengths);
             Result r;
@@ -346,17 +380,76 @@ public final class MetaTrainer {
             } finally {
                 evaluation.close();
             }
-            run.finish(r.stopped() ? RunFolder.Status.RUNNING : RunFolder.Status.FINISHED,
+            run.finish(r.stopped() ? RunFolder.Status.STOPPED : RunFolder.Status.FINISHED,
                     r.stopped() ? "stopped at outer step " + r.step() + "; continue with --resume" : null);
             return r;
         } catch (DivergenceException e) {
-            run.finish(RunFolder.Status.DIVERGED, e.getMessage());
+            finishQuietly(run, RunFolder.Status.DIVERGED, e);
             throw e;
         } catch (IOException | RuntimeException | Error e) {
-            run.finish(RunFolder.Status.FAILED, String.valueOf(e.getMessage()));
+            finishQuietly(run, RunFolder.Status.FAILED, e);
             throw e;
         }
     }
+
+    /**
+     * Records a failure in the manifest; a manifest that cannot be written (the disk that failed
+     * the run is full) must not hide the failure itself, so its error is only attached to it.
+     */
+    private static void finishQuietly(RunFolder run, RunFolder.Status status, Throwable cause) {
+        try {
+            run.finish(status, String.valueOf(cause.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * After a resume: the θ file of the checkpoint resumed from is written again when a kill came
+     * between the checkpoint and its export, and θ files of later steps (of the session that was
+     * killed, whose steps are now computed again) are removed, so that {@code theta/} holds one
+     * timeline.
+     */
+    private void repairThetaFiles(Checkpoint ck) throws IOException {
+        long step = ck.learner().step();
+        Path dir = options.runDir().resolve(THETA_FOLDER);
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    java.util.regex.Matcher m = THETA_STEP.matcher(f.getFileName().toString());
+                    if (m.matches() && Long.parseLong(m.group(1)) > step) {
+                        Files.delete(f);
+                        listener.message("removed " + f.getFileName() + " (after the checkpoint resumed from)");
+                    }
+                }
+            }
+        }
+        String stem = String.format("step-%08d", step);
+        if (step > 0 && (!Files.isRegularFile(dir.resolve(stem + ThetaExport.EXTENSION))
+                || !Files.isRegularFile(dir.resolve(stem + ".json")))) {
+            exportTheta(Theta.fromDoubles(learner.spec(), ck.learner().theta(), options.dtype()), step, ck.wallSeconds());
+            listener.message("wrote the missing θ file " + stem + ThetaExport.EXTENSION + " of the checkpoint");
+        }
+    }
+
+    /** Temp files of atomic writes ({@code .<name>.<hex>.tmp}) that a kill left behind. */
+    private void removeTempFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && TEMP_FILE.matcher(f.getFileName().toString()).matches()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern TEMP_FILE = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp");
+
+    private static final java.util.regex.Pattern THETA_STEP =
+            java.util.regex.Pattern.compile("step-(\\d{8})(\\.theta\\.fb|\\.json)");
 
     private Map<String, Object> manifestExtra(Engine engine) {
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -415,7 +508,7 @@ public final class MetaTrainer {
                     throw new IOException("interrupted", ie);
                 }
                 if (e != null) {
-                    String ck = handle(e, metrics, digest);
+                    String ck = handle(e, metrics, digest, stop);
                     memory.afterGradient();
                     if (ck != null) {
                         lastCheckpoint = ck;
@@ -438,9 +531,10 @@ public final class MetaTrainer {
                         open = false;
                         snap = snapshot();
                     }
-                    // Rows of steps already applied come first, so the checkpoint's file lengths cover them.
+                    // Rows of steps already applied come first, so the checkpoint's file lengths cover them;
+                    // their evaluations and checkpoints are left to the stop checkpoint (a stop must be prompt).
                     for (Event left; (left = events.poll()) != null; ) {
-                        handle(left, metrics, digest);
+                        handle(left, metrics, digest, () -> true);
                     }
                     lastCheckpoint = writeCheckpoint(snap, metrics, digest, learner.current(), snap.learner().step());
                     stopped = true;
@@ -476,7 +570,12 @@ public final class MetaTrainer {
         return wallOffset + (System.nanoTime() - sessionStart) / 1e9;
     }
 
-    private String handle(Event e, MetricsLog metrics, String digest) throws IOException {
+    /**
+     * Writes an outer step's row, then its evaluation and checkpoint when due, unless a stop was
+     * asked for: then the evaluation is skipped (said on the way) and the checkpoint is left to the
+     * stop's own.
+     */
+    private String handle(Event e, MetricsLog metrics, String digest, BooleanSupplier stop) throws IOException {
         Learner.Step s = e.step();
         double minutes = Math.max(1e-9, (System.nanoTime() - sessionStart) / 60e9);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -495,13 +594,15 @@ public final class MetaTrainer {
         row.put("gradients_applied", s.step() * (long) config.outer().batch());
         metrics.append(row);
         listener.step(row, target);
-        if (e.theta() != null && s.step() % config.outer().evalEvery() == 0) {
-            Map<String, Object> ev = evaluation.evaluate(e.theta(), s.step(), e.wallSeconds());
+        if (e.theta() != null && s.step() % config.outer().evalEvery() == 0 && evaluation.enabled()) {
+            Map<String, Object> ev = stop.getAsBoolean() ? null : evaluation.evaluate(e.theta(), s.step(), e.wallSeconds(), stop);
             if (ev != null) {
                 listener.evaluated(ev);
+            } else {
+                listener.message("held-out evaluation of outer step " + s.step() + " skipped: stopping");
             }
         }
-        if (e.snapshot() != null) {
+        if (e.snapshot() != null && !stop.getAsBoolean()) {
             return writeCheckpoint(e.snapshot(), metrics, digest, e.theta(), s.step());
         }
         return null;
@@ -519,7 +620,7 @@ public final class MetaTrainer {
         Checkpoint ck = new Checkpoint(seed, digest, snap.learner(), snap.workers(), snap.wallSeconds(), lengths);
         String name = ck.write(options.runDir());
         exportTheta(Theta.fromDoubles(learner.spec(), snap.learner().theta(), options.dtype()), step, snap.wallSeconds());
-        evaluation.drawCurves(options.runDir(), config.name());
+        evaluation.drawCurves(options.runDir(), config.name(), listener::message);
         listener.message("checkpoint " + name);
         return name;
     }
@@ -549,6 +650,7 @@ public final class MetaTrainer {
             checksums.put(f.path(), f.md5());
         }
         ThetaExport.write(dir.resolve(stem + ThetaExport.EXTENSION), theta, config, step, seed, checksums);
+        FaultPoint.THETA_EXPORT.reach();
         org.metaunsup.io.AtomicFiles.writeString(dir.resolve(stem + ".json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(card) + "\n");
     }

@@ -46,6 +46,7 @@ public final class ThreadsEngine implements Engine {
                 VersionedTheta th = sink.theta();
                 Truncation t = Worker.run(ctx, state, th.theta(), th.version());
                 state = t.after();
+                FaultPoint.TRUNCATION.reach();
                 sink.accept(t);
             }
         } catch (Throwable e) {
@@ -58,15 +59,25 @@ public final class ThreadsEngine implements Engine {
         return "threads x" + threads.size();
     }
 
+    /**
+     * Waits up to {@link #CLOSE_WAIT_MILLIS} in all for the workers to end. A worker inside a long
+     * graph build or truncation is not waited for: its result would be discarded anyway (the
+     * trainer is closed), and a stop must not wait seconds to minutes for it. Worker threads are
+     * daemons, so they do not keep the JVM alive.
+     */
     @Override
     public void close() {
+        long end = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000;
         for (Thread t : threads) {
             try {
-                t.join();
+                t.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
     }
+
+    /** How long {@link #close} waits for workers in flight. */
+    static final long CLOSE_WAIT_MILLIS = 1_000;
 }

@@ -57,7 +57,11 @@ public final class Worker {
         TruncationInputs in = new TruncationInputs(task.phi(), data.permutation(), batches,
                 data.support().features(ctx.dtype()), data.support().y(), data.query().features(ctx.dtype()),
                 data.query().y(), cfg.objective().classes());
+        int builds = ctx.graphs().builds();
         UnrollGraph graph = ctx.graphs().get(base, k, true, theta, ctx.dtype());
+        if (ctx.graphs().builds() != builds) {
+            FaultPoint.GRAPH_BUILD.reach();
+        }
         RuntimePolicy.installed().beforePass();
         MetaGradient mg = MetaGradient.compute(graph, in);
         double[] g = mg.gradient().toDoubles();

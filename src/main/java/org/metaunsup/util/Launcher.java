@@ -120,6 +120,39 @@ public final class Launcher {
     }
 
     /**
+     * In a child started by {@link #relaunchIfNeeded}: ends this process, as abruptly as the
+     * launcher ended, when the launcher is gone. A launcher killed with {@code kill -9} cannot
+     * pass the signal on, and an orphan that went on training would be a second writer beside the
+     * run that the user resumes next (a SIGTERM or Ctrl-C of the launcher does reach the child,
+     * which then stops cleanly). Checked twice a second; does nothing outside such a child.
+     */
+    public static void endWithLauncher() {
+        if (!System.getenv().containsKey(MARK)) {
+            return;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        if (parent.isEmpty()) {
+            return;
+        }
+        ProcessHandle launcher = parent.get();
+        Thread watch = new Thread(() -> {
+            while (launcher.isAlive()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(ORPHANED_EXIT);
+        }, "metaunsup-launcher-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** Exit code of a child whose launcher was killed (that of a SIGKILL, 128 + 9). */
+    static final int ORPHANED_EXIT = 137;
+
+    /**
      * System properties a user may set for the native libraries, logging or this program (e.g.
      * {@code mvn exec:java -Djavacpp.platform.extension=-onednn}); Maven makes its -D options
      * system properties of its own JVM, so they are passed on to the child as -D options.

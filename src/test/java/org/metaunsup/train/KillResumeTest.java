@@ -25,7 +25,7 @@ class KillResumeTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g"));
         if (pause != null) {
-            cmd.add("-D" + Checkpoint.PAUSE_PROPERTY + "=" + pause);
+            cmd.add("-D" + FaultPoint.PROPERTY + "=" + pause);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.metaunsup.cli.Main", "metatrain",
                 "--config", config.toString(), "--run-dir", dir.toString(), "--steps", Long.toString(steps),
@@ -95,7 +95,8 @@ class KillResumeTest {
         Path dir = tmp.resolve("write");
         Path config = Path.of(TrainFixture.tiny(dir, 6, 1).config());
         Path marker = tmp.resolve("paused");
-        Process p = child(dir, config, 6, false, "4:" + marker);   // checkpoints at 2, then 4 pauses
+        // Checkpoints at 2, then the second checkpoint write (step 4) pauses half way.
+        Process p = child(dir, config, 6, false, FaultPoint.CHECKPOINT_WRITE.spec(2, marker));
         await(p, () -> Files.exists(marker), "the paused checkpoint write");
         p.destroyForcibly().waitFor();
         List<String> names = Checkpoint.names(dir.resolve(Checkpoint.FOLDER));
