@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the process can be made to stop and wait, so that a test kills it with {@code kill -9} exactly
  * there. The system property {@value #PROPERTY} = {@code <point>:<n>:<marker file>} makes the
  * {@code n}-th arrival at that point (1-based, counted per point and process) create the marker
- * file and then sleep until the process is killed. Without the property nothing happens, at the
- * cost of one property read per arrival.
+ * file and then wait until the process is killed or the test deletes the marker (then the run goes
+ * on). Without the property nothing happens, at the cost of one property read per arrival.
  */
 public enum FaultPoint {
     /** A worker is about to build a truncation graph (a cache miss). */
@@ -65,11 +65,14 @@ public enum FaultPoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        while (true) {
+        // Until killed, or until the test deletes the marker to let the run go on (e.g. after
+        // filling the disk). An interrupt (a stop) must not let a paused write go on.
+        Path marker = Path.of(parts[2]);
+        while (Files.exists(marker)) {
             try {
-                Thread.sleep(1000);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
-                // Only a kill ends the pause: an interrupt (e.g. a stop) must not let the write go on.
+                // keep waiting
             }
         }
     }

@@ -284,7 +284,9 @@ public final class MetaTrainer {
                 throw new BadInputException("--run-dir " + dir + " already holds a meta-training run; add --resume to "
                         + "continue it, or choose a new folder");
             }
-            OutputPaths.folder(dir, "--run-dir", CONFIG_FILE);
+            // A run killed before it wrote its config leaves only its lock file (and perhaps a temp
+            // file): that folder starts afresh like an empty one.
+            OutputPaths.folder(dir, "--run-dir", onlyLeftovers(dir) ? null : CONFIG_FILE);
             Files.createDirectories(dir);
         }
         // One writer per folder: a second metatrain (or an orphan of a killed launcher) is refused.
@@ -293,6 +295,17 @@ public final class MetaTrainer {
                 throw new BadInputException("--run-dir " + dir + " was just started by another metatrain");
             }
             return runLocked(dir, stop);
+        }
+    }
+
+    /** True for a folder that holds nothing but a lock file and temp files of killed writes. */
+    private static boolean onlyLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .allMatch(n -> n.equals(RunLock.FILE) || TEMP_FILE.matcher(n).matches());
         }
     }
 

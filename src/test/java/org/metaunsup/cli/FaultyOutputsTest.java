@@ -103,6 +103,8 @@ class FaultyOutputsTest {
             assertOneLine(CliRunner.run(with(EVALUATE, "--out", disk.dir().resolve("e").toString())),
                     "no space left on device");
             assertOneLine(CliRunner.run(features(disk.dir().resolve("f"))), "no space left on device");
+            assertOneLine(CliRunner.run("trace", "--config", "tiny", "--seed", "1", "--out",
+                    disk.dir().resolve("t").toString()), "no space left on device");
             // An earlier output replaced by a run that cannot finish stays as it was.
             assertOneLine(CliRunner.run(with(EVALUATE, "--out", earlier.toString())), "no space left on device");
             assertEquals(earlierFiles, visible(earlier));
