@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.metaunsup.train.MetaTrainer;
+import org.metaunsup.train.MetricsRow;
 import org.metaunsup.util.Nd4jSetup;
 
 /**
@@ -36,9 +36,9 @@ public final class MetaTrainTinyExample {
             }
 
             @Override
-            public void step(Map<String, Object> row, long target) {
-                losses.add(((Number) row.get("meta_loss")).doubleValue());
-                System.out.println("outer step " + row.get("outer_step") + ": meta-loss " + row.get("meta_loss"));
+            public void step(MetricsRow row, long target) {
+                losses.add(row.metaLoss());
+                System.out.println("outer step " + row.outerStep() + ": meta-loss " + row.metaLoss());
             }
         }, new MetaTrainer.Hooks()).run(() -> false);
         return losses;

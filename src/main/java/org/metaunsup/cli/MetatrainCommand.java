@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.train.MetaTrainer;
+import org.metaunsup.train.MetricsRow;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -95,11 +96,10 @@ final class MetatrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void step(Map<String, Object> row, long target) {
-            long step = ((Number) row.get("outer_step")).longValue();
+        public void step(MetricsRow row, long target) {
+            long step = row.outerStep();
             String msg = String.format(Locale.ROOT, "meta-loss %.4f, acc %.3f, %.1f grads/min, stale %.1f",
-                    row.get("meta_loss"), row.get("query_accuracy"), row.get("meta_gradients_per_minute"),
-                    row.get("staleness_mean"));
+                    row.metaLoss(), row.queryAccuracy(), row.metaGradientsPerMinute(), row.stalenessMean());
             if (terminal) {
                 if (bar == null) {
                     bar = new ProgressBarBuilder().setTaskName("metatrain").setInitialMax(target > 0 ? target : -1)

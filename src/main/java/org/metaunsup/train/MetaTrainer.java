@@ -1,12 +1,9 @@
 package org.metaunsup.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +15,6 @@ import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.data.DataSplits;
-import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
@@ -131,7 +126,7 @@ public final class MetaTrainer {
          * @param row the metrics of an outer step just applied
          * @param target the outer step the run stops at (0: none)
          */
-        void step(Map<String, Object> row, long target);
+        void step(MetricsRow row, long target);
 
         /** @param row a held-out evaluation just measured */
         default void evaluated(Map<String, Object> row) {}
@@ -158,9 +153,7 @@ public final class MetaTrainer {
     public record Result(long step, String checkpoint, boolean stopped, long received, long applied, long dropped) {}
 
     /** Columns of {@code metrics.jsonl} / {@code metrics.csv}. */
-    public static final List<String> METRIC_COLUMNS = List.of("outer_step", "wall_seconds", "meta_loss",
-            "query_accuracy", "grad_norm", "clip_scale", "staleness_mean", "staleness_max", "dropped",
-            "meta_gradients_per_minute", "inner_steps_per_second", "truncation_mean", "gradients_applied");
+    public static final List<String> METRIC_COLUMNS = MetricsRow.COLUMNS;
 
     private record Snapshot(Learner.State learner, List<WorkerState> workers, double wallSeconds) {}
 
@@ -170,6 +163,7 @@ public final class MetaTrainer {
     private final Options options;
     private final ExperimentConfig config;
     private final String configText;
+    private final RunProvenance provenance;
     private final Listener listener;
     private final Hooks hooks;
     private final Object lock = new Object();
@@ -230,17 +224,10 @@ public final class MetaTrainer {
         this.config = loaded;
         WorkerContext.side(config);
         this.configText = configText(config);
-        if (options.resume() && Files.isRegularFile(stored) && options.config() != null) {
-            Map<String, String> before = ConfigLoader.load(stored.toString()).toProperties();
-            Map<String, String> now = config.toProperties();
-            for (Map.Entry<String, String> e : now.entrySet()) {
-                if (!e.getValue().equals(before.get(e.getKey()))) {
-                    throw new BadInputException("--resume: run folder " + options.runDir() + " was started with "
-                            + "another config (" + e.getKey() + " = " + before.get(e.getKey()) + ", --config "
-                            + options.config() + " has " + e.getValue() + ")");
-                }
-            }
+        if (options.resume() && options.config() != null) {
+            RunResume.checkSameConfig(options.runDir(), config, options.config());
         }
+        this.provenance = new RunProvenance(config, options);
     }
 
     /** @return the run's resolved config */
@@ -275,84 +262,34 @@ public final class MetaTrainer {
      */
     public Result run(BooleanSupplier stop) throws IOException {
         Path dir = options.runDir();
-        boolean hasRun = hasRun(dir);
-        if (options.resume() && !hasRun) {
-            throw new BadInputException("--resume: " + dir + " holds no meta-training run (no " + CONFIG_FILE + ")");
-        }
-        if (!options.resume()) {
-            if (hasRun) {
-                throw new BadInputException("--run-dir " + dir + " already holds a meta-training run; add --resume to "
-                        + "continue it, or choose a new folder");
-            }
-            // A run killed before it wrote its config leaves only its lock file (and perhaps a temp
-            // file): that folder starts afresh like an empty one.
-            OutputPaths.folder(dir, "--run-dir", onlyLeftovers(dir) ? null : CONFIG_FILE);
-            Files.createDirectories(dir);
-        }
+        RunResume.checkFolder(dir, options.resume());
         // One writer per folder: a second metatrain (or an orphan of a killed launcher) is refused.
         try (RunLock lock = RunLock.acquire(dir)) {
-            if (!options.resume() && hasRun(dir)) {
+            if (!options.resume() && RunResume.hasRun(dir)) {
                 throw new BadInputException("--run-dir " + dir + " was just started by another metatrain");
             }
             return runLocked(dir, stop);
         }
     }
 
-    /** True for a folder that holds nothing but a lock file and temp files of killed writes. */
-    private static boolean onlyLeftovers(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (var files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString())
-                    .allMatch(n -> n.equals(RunLock.FILE) || TEMP_FILE.matcher(n).matches());
-        }
-    }
-
-    private static boolean hasRun(Path dir) {
-        return Files.isRegularFile(dir.resolve(CONFIG_FILE)) || Files.isDirectory(dir.resolve(Checkpoint.FOLDER));
-    }
-
     private Result runLocked(Path dir, BooleanSupplier stop) throws IOException {
         ThetaSpec spec = new ThetaSpec(config.rule(), config.base().topWidth());
         String digest = Checkpoint.sha256(configText.getBytes(StandardCharsets.UTF_8));
-        Checkpoint.Found found = null;
-        if (options.resume()) {
-            List<String> refusals = new ArrayList<>();
-            found = Checkpoint.newest(dir, options.dtype(), line -> {
-                refusals.add(line);
-                listener.message(line);
-            });
-            if (found == null && !Checkpoint.stems(dir.resolve(Checkpoint.FOLDER)).isEmpty()) {
-                throw new BadInputException("--resume: no checkpoint in " + dir.resolve(Checkpoint.FOLDER)
-                        + " verifies (" + String.join("; ", refusals) + "); nothing to continue from, nothing changed");
-            }
-        }
+        Checkpoint.Found found = options.resume()
+                ? RunResume.choose(dir, options.dtype(), digest, options.seed(), listener::message) : null;
         Map<String, Long> lengths = new LinkedHashMap<>();
         List<WorkerState> restored = List.of();
         if (found != null) {
             Checkpoint ck = found.checkpoint();
-            if (!ck.configDigest().equals(digest)) {
-                throw new BadInputException("--resume: checkpoint " + found.name() + " was written with another config "
-                        + "than " + dir.resolve(CONFIG_FILE));
-            }
-            if (options.seed() != null && options.seed() != ck.seed()) {
-                throw new BadInputException("--resume: the run's seed is " + ck.seed() + ", --seed " + options.seed()
-                        + " differs");
-            }
             seed = ck.seed();
             learner = Learner.restore(spec, config.outer(), ck.learner(), options.dtype());
             restored = ck.workers();
             wallOffset = ck.wallSeconds();
             lengths.putAll(ck.fileLengths());
-            listener.message("resuming from checkpoint " + found.name() + " (outer step " + ck.learner().step() + ")");
         } else {
             seed = options.seed() != null ? options.seed() : 0L;
             double[] theta0 = Theta.init(spec, Seeds.derive(seed, "theta-init"), DataType.DOUBLE).toDoubles();
             learner = new Learner(spec, config.outer(), theta0, options.dtype());
-            if (options.resume()) {
-                listener.message("no checkpoint yet in " + dir + ": starting at outer step 0");
-            }
         }
         target = options.steps();
         if (target > 0 && target <= learner.version()) {
@@ -363,27 +300,26 @@ public final class MetaTrainer {
             committed[i] = i < restored.size() && restored.get(i).workerId() == i ? restored.get(i) : WorkerState.fresh(i);
         }
         Engine engine = hooks.engine != null ? hooks.engine.apply(this) : createEngine();
-        Map<String, Object> extra = manifestExtra(engine);
+        Map<String, Object> extra = provenance.manifest();
         RunFolder run;
         if (options.resume() && Files.isRegularFile(dir.resolve(RunFolder.MANIFEST))) {
             Map<String, Object> entry = new LinkedHashMap<>(extra);
             entry.put("from_checkpoint", found == null ? null : found.name());
             run = RunFolder.resume(dir, entry);
         } else {
-            Map<String, Object> seeds = new LinkedHashMap<>();
-            seeds.put("run", seed);
-            seeds.put("derivation", "theta-init = Seeds.derive(run, \"theta-init\"); task i of worker w: "
-                    + "task-shape/w<w>/task<i>, task-data/..., phi-init/...; truncation j: truncation/w<w>/<j>");
-            run = RunFolder.create(dir, "metatrain", config, seeds, extra);
+            run = RunFolder.create(dir, "metatrain", config, RunProvenance.seeds(seed), extra);
         }
         try (MetricsLog metrics = new MetricsLog(dir, "metrics", METRIC_COLUMNS)) {
             metrics.open(lengths);
             if (options.resume()) {
-                removeTempFiles(dir);
-                removeTempFiles(dir.resolve(THETA_FOLDER));
-            }
-            if (found != null) {
-                repairThetaFiles(found.checkpoint());
+                long at = found == null ? 0 : found.checkpoint().learner().step();
+                if (RunResume.tidy(dir, at, listener::message)) {
+                    // A kill came between the checkpoint and its θ export.
+                    exportTheta(Theta.fromDoubles(learner.spec(), found.checkpoint().learner().theta(), options.dtype()),
+                            at, found.checkpoint().wallSeconds());
+                    listener.message("wrote the missing θ file " + ThetaExport.stem(at) + ThetaExport.EXTENSION
+                            + " of the checkpoint");
+                }
             }
             evaluation = new HeldOutEvaluation(config, options.dtype(), options.evalSteps(), options.evalSeeds(), 1000, 5);
             evaluation.open(dir, lengths);
@@ -415,84 +351,6 @@ public final class MetaTrainer {
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    /**
-     * After a resume: the θ file of the checkpoint resumed from is written again when a kill came
-     * between the checkpoint and its export, and θ files of later steps (of the session that was
-     * killed, whose steps are now computed again) are removed, so that {@code theta/} holds one
-     * timeline.
-     */
-    private void repairThetaFiles(Checkpoint ck) throws IOException {
-        long step = ck.learner().step();
-        Path dir = options.runDir().resolve(THETA_FOLDER);
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    java.util.regex.Matcher m = THETA_STEP.matcher(f.getFileName().toString());
-                    if (m.matches() && Long.parseLong(m.group(1)) > step) {
-                        Files.delete(f);
-                        listener.message("removed " + f.getFileName() + " (after the checkpoint resumed from)");
-                    }
-                }
-            }
-        }
-        String stem = String.format("step-%08d", step);
-        if (step > 0 && (!Files.isRegularFile(dir.resolve(stem + ThetaExport.EXTENSION))
-                || !Files.isRegularFile(dir.resolve(stem + ".json")))) {
-            exportTheta(Theta.fromDoubles(learner.spec(), ck.learner().theta(), options.dtype()), step, ck.wallSeconds());
-            listener.message("wrote the missing θ file " + stem + ThetaExport.EXTENSION + " of the checkpoint");
-        }
-    }
-
-    /** Temp files of atomic writes ({@code .<name>.<hex>.tmp}) that a kill left behind. */
-    private void removeTempFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                if (Files.isRegularFile(f) && TEMP_FILE.matcher(f.getFileName().toString()).matches()) {
-                    Files.delete(f);
-                }
-            }
-        }
-    }
-
-    private static final java.util.regex.Pattern TEMP_FILE = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp");
-
-    private static final java.util.regex.Pattern THETA_STEP =
-            java.util.regex.Pattern.compile("step-(\\d{8})(\\.theta\\.fb|\\.json)");
-
-    private Map<String, Object> manifestExtra(Engine engine) {
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("engine", options.engine());
-        extra.put("master", options.master());
-        extra.put("workers", options.workers());
-        extra.put("steps_target", options.steps() == 0 ? null : options.steps());
-        extra.put("dtype", options.dtype().name());
-        extra.put("training_data", trainingDataInfo());
-        extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
-                + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "
-                + "queries, 5 support draws; MNIST and alphabet test faces");
-        return extra;
-    }
-
-    private Map<String, Object> trainingDataInfo() {
-        DataSplits data = WorkerContext.trainingData(config);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", data.name() + " (train faces)");
-        m.put("augmentation", config.task().augmentation());
-        List<Map<String, Object>> files = new ArrayList<>();
-        for (DataSplits.FileCheck f : data.files()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("path", f.path());
-            e.put("md5", f.md5());
-            e.put("status", f.status());
-            files.add(e);
-        }
-        m.put("files", files);
-        return m;
     }
 
     private Engine createEngine() {
@@ -591,21 +449,11 @@ public final class MetaTrainer {
     private String handle(Event e, MetricsLog metrics, String digest, BooleanSupplier stop) throws IOException {
         Learner.Step s = e.step();
         double minutes = Math.max(1e-9, (System.nanoTime() - sessionStart) / 60e9);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("outer_step", s.step());
-        row.put("wall_seconds", round(e.wallSeconds(), 3));
-        row.put("meta_loss", s.meanLoss());
-        row.put("query_accuracy", s.meanQueryAccuracy());
-        row.put("grad_norm", s.gradNorm());
-        row.put("clip_scale", s.clipScale());
-        row.put("staleness_mean", s.meanStaleness());
-        row.put("staleness_max", s.maxStaleness());
-        row.put("dropped", s.dropped());
-        row.put("meta_gradients_per_minute", round(e.sessionReceived() / minutes, 3));
-        row.put("inner_steps_per_second", round(e.sessionInnerSteps() / (minutes * 60), 3));
-        row.put("truncation_mean", s.meanK());
-        row.put("gradients_applied", s.step() * (long) config.outer().batch());
-        metrics.append(row);
+        MetricsRow row = new MetricsRow(s.step(), round(e.wallSeconds(), 3), s.meanLoss(), s.meanQueryAccuracy(),
+                s.gradNorm(), s.clipScale(), s.meanStaleness(), s.maxStaleness(), s.dropped(),
+                round(e.sessionReceived() / minutes, 3), round(e.sessionInnerSteps() / (minutes * 60), 3), s.meanK(),
+                s.step() * (long) config.outer().batch());
+        metrics.append(row.toMap());
         listener.step(row, target);
         if (e.theta() != null && s.step() % config.outer().evalEvery() == 0 && evaluation.enabled()) {
             Map<String, Object> ev = stop.getAsBoolean() ? null : evaluation.evaluate(e.theta(), s.step(), e.wallSeconds(), stop);
@@ -639,33 +487,7 @@ public final class MetaTrainer {
     }
 
     private void exportTheta(Theta theta, long step, double wall) throws IOException {
-        Path dir = options.runDir().resolve(THETA_FOLDER);
-        String stem = String.format("step-%08d", step);
-        Map<String, Object> card = new LinkedHashMap<>();
-        card.put("format", "metaunsup theta file (docs/THETA_FORMAT.md): SameDiff FlatBuffers, theta/<canonical name> "
-                + "variables, one inner step, the card");
-        card.put("file", stem + ThetaExport.EXTENSION);
-        card.put("config", config.name());
-        card.put("config_properties", config.toProperties());
-        card.put("version", RunFolder.version());
-        card.put("commit", RunFolder.commit());
-        card.put("seeds", Map.of("run", seed));
-        card.put("outer_step", step);
-        card.put("engine", options.engine());
-        card.put("workers", options.workers());
-        card.put("wall_seconds", round(wall, 3));
-        card.put("theta_spec", learner.spec().describe());
-        card.put("top_units", config.base().topWidth());
-        card.put("dtype", theta.dataType().name());
-        card.put("training_data", trainingDataInfo());
-        Map<String, String> checksums = new LinkedHashMap<>();
-        for (DataSplits.FileCheck f : WorkerContext.trainingData(config).files()) {
-            checksums.put(f.path(), f.md5());
-        }
-        ThetaExport.write(dir.resolve(stem + ThetaExport.EXTENSION), theta, config, step, seed, checksums);
-        FaultPoint.THETA_EXPORT.reach();
-        org.metaunsup.io.AtomicFiles.writeString(dir.resolve(stem + ".json"),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(card) + "\n");
+        ThetaExport.write(options.runDir().resolve(THETA_FOLDER), theta, step, seed, provenance, wall);
     }
 
     /** The trainer as the engine sees it. */

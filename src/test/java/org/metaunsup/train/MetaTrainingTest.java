@@ -58,7 +58,7 @@ class MetaTrainingTest {
                 "workers", "wall_seconds", "training_data", "md5")) {
             assertTrue(card.contains("\"" + key + "\""), key);
         }
-        Map<String, Object> row = log.rows.get(4);
+        Map<String, Object> row = log.rows.get(4).toMap();
         for (String c : MetaTrainer.METRIC_COLUMNS) {
             assertTrue(row.containsKey(c), c);
         }

@@ -72,9 +72,12 @@ class SparkClusterTest {
                     String cp = jar.getManifest() == null ? null
                             : jar.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
                     if (cp != null) {
-                        out.remove(p);   // surefire's manifest-only jar: its entries are the class path
+                        // Surefire's manifest-only jar (or a jar naming its own dependencies): its entries too.
                         for (String u : cp.trim().split("\\s+")) {
-                            out.add(u.startsWith("file:") ? Path.of(URI.create(u)) : p.getParent().resolve(u).normalize());
+                            Path q = u.startsWith("file:") ? Path.of(URI.create(u)) : p.getParent().resolve(u).normalize();
+                            if (Files.exists(q)) {
+                                out.add(q);
+                            }
                         }
                     }
                 }
@@ -104,7 +107,8 @@ class SparkClusterTest {
         for (Path p : classPath()) {
             if (Files.isDirectory(p)) {
                 jar(p, jars.resolve("classes-" + (i++) + ".jar"));
-            } else if (p.toString().endsWith(".jar") && Files.isRegularFile(p)) {
+            } else if (p.toString().endsWith(".jar") && Files.isRegularFile(p)
+                    && !Files.exists(jars.resolve(p.getFileName().toString()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(jars.resolve(p.getFileName().toString()), p);
             }
         }
@@ -113,7 +117,8 @@ class SparkClusterTest {
 
     private Process java(Path home, List<String> args, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
+        // INFO: the test waits for the master's and workers' own "ready" lines.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
         cmd.addAll(Launcher.SPARK_JVM_FLAGS);
         cmd.addAll(List.of("-cp", home.resolve("jars") + File.separator + "*"));
         cmd.addAll(args);
@@ -217,6 +222,9 @@ class SparkClusterTest {
         }
         assertTrue(d2.isAlive(), "the driver survived the lost worker:\n" + Files.readString(tmp.resolve("driver-2.log")));
         assertTrue(newestStep(dir) >= rowsAtKill + 4, "steps went on after the worker was lost");
+        String log2 = Files.readString(tmp.resolve("driver-2.log"));
+        long lost = log2.lines().filter(l -> l.contains("Lost task") || l.contains("ExecutorLostFailure")).count();
+        assertTrue(log2.contains("Lost executor") || lost > 0, "Spark saw the executor go:\n" + log2);
         d2.descendants().forEach(ProcessHandle::destroyForcibly);
         d2.destroyForcibly().waitFor();
 
@@ -227,5 +235,9 @@ class SparkClusterTest {
         assertEquals(0, d3.exitValue(), log3);
         assertTrue(log3.contains("resuming from checkpoint"), log3);
         RunChild.assertIntact(dir, 40);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "fault-injections-spark.txt"), "Spark standalone, 2 workers: 1 worker "
+                + "killed with -9 at outer step " + rowsAtKill + " (" + lost + " lost task lines in the driver's log), "
+                + "then the driver killed with -9 and resumed to outer step 40\n");
     }
 }

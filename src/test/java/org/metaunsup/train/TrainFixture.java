@@ -15,7 +15,7 @@ final class TrainFixture {
     /** Messages and metrics rows of one run. */
     static final class Log implements MetaTrainer.Listener {
         final List<String> messages = Collections.synchronizedList(new ArrayList<>());
-        final List<Map<String, Object>> rows = Collections.synchronizedList(new ArrayList<>());
+        final List<MetricsRow> rows = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void message(String line) {
@@ -23,7 +23,7 @@ final class TrainFixture {
         }
 
         @Override
-        public void step(Map<String, Object> row, long target) {
+        public void step(MetricsRow row, long target) {
             rows.add(row);
         }
     }

@@ -51,8 +51,8 @@ class TrainingDeterminismTest {
         assertEquals(metaLosses(a), metaLosses(d));
     }
 
-    private static List<Object> losses(List<Map<String, Object>> rows) {
-        return rows.stream().map(r -> r.get("meta_loss")).toList();
+    private static List<Double> losses(List<MetricsRow> rows) {
+        return rows.stream().map(MetricsRow::metaLoss).toList();
     }
 
     /** Step and meta-loss columns of metrics.csv (wall time and rates differ between runs). */
