@@ -70,7 +70,7 @@ public final class GlyphsGenerator {
     static final double NOTDEF_MAD = 0.01;
 
     /** Median distance (at 14x14) to the nearest digit under which a class is digit-like. */
-    static final double DIGIT_MAD = 0.045;
+    static final double DIGIT_MAD = 0.06;
 
     /**
      * Median distance (at 14x14) to the nearest Latin capital under which a class is a homoglyph
