@@ -461,7 +461,7 @@ public final class MetaTrainer {
         extra.put("training_data", trainingDataInfo());
         extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
                 + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "
-                + "queries, 5 support draws; MNIST and alphabet test faces");
+                + "queries, 5 support draws; MNIST and alphabet test faces; validation scripts of the glyph corpus (choose best.json)");
         return extra;
     }
 
