@@ -297,8 +297,13 @@ public final class GlyphsGenerator {
         return write(out, faces, scripts, chosen, train, validation);
     }
 
-    /** The hash that orders scripts for the split: the first {@code validationScripts} go to validation. */
-    static long splitHash(String script) {
+    /**
+     * The hash that orders scripts for the split: the first {@code validationScripts} go to validation.
+     *
+     * @param script script name
+     * @return first 8 bytes of SHA-256("split:script:" + lower-case name)
+     */
+    public static long splitHash(String script) {
         return hash("split:script:" + script.toLowerCase(Locale.ROOT));
     }
 
