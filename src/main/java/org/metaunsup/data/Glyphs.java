@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.metaunsup.BadInputException;
 
 /**
  * The shipped glyph corpus ({@code data/glyphs/}): letters of many writing systems rendered from
@@ -68,7 +70,7 @@ public final class Glyphs {
      * labels; appends the alphabet's train split to train as the script Latin.
      *
      * @return train (train scripts and Latin) and, as the test part, the validation scripts
-     * @throws org.metaunsup.BadInputException on any missing or bad file
+     * @throws BadInputException on any missing or bad file
      */
     public static DataSplits load() {
         Path sums = DataLocator.find("glyphs/MD5SUMS");
@@ -83,16 +85,16 @@ public final class Glyphs {
             String im = md5.get(imagesFile(split));
             String lm = md5.get(labelsFile(split));
             if (im == null || lm == null) {
-                throw new org.metaunsup.BadInputException(sums + ": no checksum listed for the " + split + " files");
+                throw new BadInputException(sums + ": no checksum listed for the " + split + " files");
             }
             IdxArray labels = IdxReader.read(lab, "labels", 2, 2, lm);
             IdxArray images = IdxReader.read(img, "images", 3, 3, im);
             if (labels.dims()[1] != 2) {
-                throw new org.metaunsup.BadInputException(lab + ": expected [count, 2] (16-bit labels), got "
+                throw new BadInputException(lab + ": expected [count, 2] (16-bit labels), got "
                         + labels.shapeText());
             }
             if (labels.count() != images.count()) {
-                throw new org.metaunsup.BadInputException(lab + ": has " + labels.count() + " labels but "
+                throw new BadInputException(lab + ": has " + labels.count() + " labels but "
                         + img + " has " + images.count() + " images");
             }
             List<ClassInfo> mine = rows.stream().filter(r -> r.split().equals(split)).toList();
@@ -107,12 +109,12 @@ public final class Glyphs {
             for (int c = 0; c < mine.size(); c++) {
                 ClassInfo r = mine.get(c);
                 if (r.label() != c || r.first() != at || at + r.count() > n) {
-                    throw new org.metaunsup.BadInputException(DataLocator.find("glyphs/classes.csv")
+                    throw new BadInputException(DataLocator.find("glyphs/classes.csv")
                             + ": row " + split + " " + r.label() + " does not match the labels file");
                 }
                 for (int i = at; i < at + r.count(); i++) {
                     if (y[i] != c) {
-                        throw new org.metaunsup.BadInputException(lab + ": item " + i + " has label " + y[i]
+                        throw new BadInputException(lab + ": item " + i + " has label " + y[i]
                                 + " but classes.csv puts it in class " + c);
                     }
                 }
@@ -120,7 +122,7 @@ public final class Glyphs {
                 names.add(r.script() + " " + r.character() + " " + r.codepoint());
             }
             if (at != n) {
-                throw new org.metaunsup.BadInputException(DataLocator.find("glyphs/classes.csv")
+                throw new BadInputException(DataLocator.find("glyphs/classes.csv")
                         + ": lists " + at + " " + split + " images but " + img + " has " + n);
             }
             byte[] pix = images.data();
@@ -139,7 +141,7 @@ public final class Glyphs {
                         all[(n + i) * 784 + k] = (byte) Math.round(tmp[k] * 255f);
                     }
                 }
-                int[] yy = java.util.Arrays.copyOf(y, n + m);
+                int[] yy = Arrays.copyOf(y, n + m);
                 for (int i = 0; i < m; i++) {
                     yy[n + i] = classes + at0.label(i);
                 }
@@ -206,7 +208,7 @@ public final class Glyphs {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new org.metaunsup.BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         List<ClassInfo> out = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
@@ -215,7 +217,7 @@ public final class Glyphs {
                 out.add(new ClassInfo(f.get(0), Integer.parseInt(f.get(1)), f.get(2), f.get(3), f.get(4),
                         Integer.parseInt(f.get(6)), Integer.parseInt(f.get(7))));
             } catch (RuntimeException e) {
-                throw new org.metaunsup.BadInputException(file + ": line " + (i + 1) + " is malformed");
+                throw new BadInputException(file + ": line " + (i + 1) + " is malformed");
             }
         }
         return out;

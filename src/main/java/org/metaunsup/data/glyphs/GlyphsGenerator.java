@@ -217,7 +217,7 @@ public final class GlyphsGenerator {
                     + ") found: install fonts-noto-core and list it in the packages");
         }
         // Classes that pass, by script.
-        Map<String, List<int[]>> perScript = new TreeMap<>(); // script -> [cp, face ids...]
+        Map<String, List<Integer>> perScript = new TreeMap<>();
         Map<Integer, List<Glyph>> chosen = new TreeMap<>();
         for (Map.Entry<Integer, List<Glyph>> e : byChar.entrySet()) {
             int cp = e.getKey();
@@ -262,13 +262,12 @@ public final class GlyphsGenerator {
             // Images of a class in face-name order, so the files read like the manifest.
             kept.sort(Comparator.comparing((Glyph g) -> faces.get(g.face()).name()));
             chosen.put(cp, kept);
-            perScript.computeIfAbsent(script, k -> new ArrayList<>()).add(new int[] {cp});
+            perScript.computeIfAbsent(script, k -> new ArrayList<>()).add(cp);
         }
         // Cap classes per script (by hash, not by code point, so a capped script keeps a spread).
         Map<String, List<Integer>> scripts = new TreeMap<>();
-        for (Map.Entry<String, List<int[]>> e : perScript.entrySet()) {
-            List<Integer> cps = new ArrayList<>();
-            e.getValue().forEach(a -> cps.add(a[0]));
+        for (Map.Entry<String, List<Integer>> e : perScript.entrySet()) {
+            List<Integer> cps = new ArrayList<>(e.getValue());
             if (cps.size() < config.minClassesPerScript()) {
                 for (int cp : cps) {
                     reject(cp, e.getKey(), "script has only " + cps.size() + " usable classes");
