@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code data}: inspect, render and picture the datasets. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Datasets: describe, render-alphabet, samples.",
-        subcommands = {DescribeCommand.class, RenderAlphabetCommand.class, SamplesCommand.class})
+        subcommands = {DescribeCommand.class, RenderAlphabetCommand.class, RenderGlyphsCommand.class,
+                SamplesCommand.class})
 final class DataCommand implements Runnable {
 
     /** Without a subcommand there is nothing to do: a usage error (exit 2), as for any other. */

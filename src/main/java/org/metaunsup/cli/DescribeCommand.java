@@ -7,6 +7,7 @@ import org.metaunsup.data.Dataset;
 import org.metaunsup.data.DatasetSpec;
 import org.metaunsup.data.DatasetSummary;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.data.Glyphs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,12 +41,46 @@ final class DescribeCommand implements Callable<Integer> {
         for (DataSplits.FileCheck f : d.files()) {
             out.println("  " + f.path() + "  " + (f.md5() == null ? "" : "md5 " + f.md5() + "  ") + f.status());
         }
+        boolean glyphs = DatasetSpec.parse(dataset).base().equals("glyphs");
         print(out, "train", d.train());
+        if (glyphs) {
+            printScripts(out, "train", d.train());
+        }
         if (d.hasTest()) {
-            print(out, "test", d.test());
+            // The glyph corpus's second part is its validation scripts, not a test set.
+            print(out, glyphs ? "validation" : "test", d.test());
+            if (glyphs) {
+                printScripts(out, "validation", d.test());
+                out.println("test: the alphabet's test faces (data describe --dataset alphabet)");
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** Scripts of a glyph split: classes and faces (images) per class of each. */
+    private static void printScripts(PrintWriter out, String part, Dataset ds) {
+        java.util.List<String> scripts = Glyphs.classScripts(part);
+        java.util.Map<String, int[]> per = new java.util.TreeMap<>();   // classes, min, max faces
+        int[] counts = ds.classCounts();
+        for (int c = 0; c < scripts.size(); c++) {
+            int[] v = per.computeIfAbsent(scripts.get(c), k -> new int[] {0, Integer.MAX_VALUE, 0});
+            v[0]++;
+            v[1] = Math.min(v[1], counts[c]);
+            v[2] = Math.max(v[2], counts[c]);
+        }
+        out.printf("  %d scripts (classes, faces per class):%n", per.size());
+        StringBuilder b = new StringBuilder("   ");
+        for (java.util.Map.Entry<String, int[]> e : per.entrySet()) {
+            int[] v = e.getValue();
+            String item = " " + e.getKey() + " " + v[0] + " (" + (v[1] == v[2] ? v[1] : v[1] + "-" + v[2]) + ")";
+            if (b.length() + item.length() > 100) {
+                out.println(b);
+                b = new StringBuilder("   ");
+            }
+            b.append(item);
+        }
+        out.println(b);
     }
 
     private static void print(PrintWriter out, String part, Dataset ds) {

@@ -118,9 +118,11 @@ final class MetatrainCommand implements Callable<Integer> {
         @Override
         public void evaluated(Map<String, Object> row) {
             message(String.format(Locale.ROOT, "held-out at outer step %s: MNIST ridge accuracy %.3f (init %.3f), "
-                    + "meta-objective %.4f; alphabet test faces meta-objective %.4f", row.get("outer_step"),
+                    + "meta-objective %.4f; alphabet test faces meta-objective %.4f; validation scripts ridge "
+                    + "accuracy %.3f, meta-objective %.4f", row.get("outer_step"),
                     row.get("mnist_ridge_accuracy"), row.get("mnist_init_ridge_accuracy"), row.get("mnist_meta_loss"),
-                    row.get("alphabet_test_meta_loss")));
+                    row.get("alphabet_test_meta_loss"), row.get("validation_ridge_accuracy"),
+                    row.get("validation_meta_loss")));
         }
 
         @Override

@@ -8,6 +8,7 @@ import javax.imageio.ImageIO;
 import org.metaunsup.data.Augmentation;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.data.Glyphs;
 import org.metaunsup.data.SamplePicture;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
@@ -34,11 +35,24 @@ final class SamplesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--dataset", defaultValue = "alphabet",
+            description = "alphabet (default: alphabet, MNIST, stacked MNIST) or glyphs (one row per script).")
+    String dataset;
+
     @Override
     public Integer call() throws IOException {
+        if (!dataset.equals("alphabet") && !dataset.equals("glyphs")) {
+            throw new org.metaunsup.BadInputException("--dataset " + dataset + ": expected alphabet or glyphs");
+        }
         Path abs = OutputPaths.file(out, "--out");   // before the work
         System.setProperty("java.awt.headless", "true");
         SplittableRandom rng = new SplittableRandom(seed);
+        if (dataset.equals("glyphs")) {
+            java.awt.image.BufferedImage img = glyphGrid(rng);
+            AtomicFiles.write(abs, o -> ImageIO.write(img, "png", o));
+            spec.commandLine().getOut().println("wrote " + out);
+            return 0;
+        }
         DataSplits alphabet = Datasets.load("alphabet");
         DataSplits mnist = Datasets.load("mnist");
         DataSplits stacked = Datasets.load("stacked-mnist");
@@ -62,5 +76,30 @@ final class SamplesCommand implements Callable<Integer> {
         AtomicFiles.write(abs, o -> ImageIO.write(img, "png", o));
         spec.commandLine().getOut().println("wrote " + out);
         return 0;
+    }
+
+    /** One row per script: up to 26 of its classes (evenly spaced), one random face each. */
+    private static java.awt.image.BufferedImage glyphGrid(SplittableRandom rng) {
+        DataSplits g = Datasets.load("glyphs");
+        SamplePicture pic = new SamplePicture(26, 2);
+        String[] parts = {"train", "validation"};
+        for (int s = 0; s < 2; s++) {
+            org.metaunsup.data.Dataset d = s == 0 ? g.train() : g.test();
+            java.util.List<String> scripts = Glyphs.classScripts(parts[s]);
+            java.util.Map<String, java.util.List<Integer>> by = new java.util.TreeMap<>();
+            for (int c = 0; c < scripts.size(); c++) {
+                by.computeIfAbsent(scripts.get(c), k -> new java.util.ArrayList<>()).add(c);
+            }
+            for (java.util.Map.Entry<String, java.util.List<Integer>> e : by.entrySet()) {
+                java.util.List<Integer> cs = e.getValue();
+                int n = Math.min(26, cs.size());
+                int[] pick = new int[n];
+                for (int i = 0; i < n; i++) {
+                    pick[i] = cs.get(i * cs.size() / n);
+                }
+                pic.addClasses(e.getKey() + " (" + parts[s] + ", " + cs.size() + " classes)", d, pick, rng.split());
+            }
+        }
+        return pic.render();
     }
 }

@@ -177,6 +177,12 @@ public final class ConfigKeys {
             "one of " + String.join(", ", TaskDistributionConfig.AUGMENTATIONS), s -> s,
             TaskDistributionConfig.AUGMENTATIONS::contains, c -> c.task().augmentation(), s -> s))
             .olderRecords("none");
+    /** Datasets meta-training tasks are drawn from, with weights. */
+    public static final Key<DatasetMix> TASK_DATASETS = add(new Key<>("task.datasets",
+            "name[:weight],... with names from " + String.join(", ", DatasetMix.NAMES)
+                    + ", each once, weights > 0 (e.g. glyphs:0.8,alphabet:0.2)",
+            DatasetMix::parseOrNull, m -> true, c -> c.task().datasets(), DatasetMix::toString))
+            .olderRecords("alphabet");
 
     // Outer optimiser.
     /** Adam learning rate. */
@@ -259,7 +265,7 @@ public final class ConfigKeys {
                     get(v, INNER_BATCH), get(v, INNER_ETA));
             TaskDistributionConfig task = new TaskDistributionConfig(get(v, TASK_HIDDEN_LAYERS),
                     get(v, TASK_HIDDEN_WIDTH), get(v, TASK_INNER_STEPS), get(v, TASK_TRUNCATION),
-                    get(v, TASK_AUGMENTATION));
+                    get(v, TASK_AUGMENTATION), get(v, TASK_DATASETS));
             OuterConfig outer = new OuterConfig(get(v, OUTER_LR), get(v, OUTER_BETA1), get(v, OUTER_BETA2),
                     get(v, OUTER_EPS), get(v, OUTER_CLIP_NORM), get(v, OUTER_BATCH), get(v, OUTER_CHECKPOINT_EVERY),
                     get(v, OUTER_EVAL_EVERY));

@@ -9,10 +9,11 @@ package org.metaunsup.config;
  * @param innerSteps total inner length T of a task (log-uniform)
  * @param truncation inner steps k of one truncation (log-uniform)
  * @param augmentation whether the task sampler distorts every image it draws ({@code alphabet}: the
- *     sampler's alphabet distortions; {@code none})
+ *     sampler's alphabet distortions, applied to every dataset of the mix; {@code none})
+ * @param datasets the datasets tasks are drawn from and their weights ({@code task.datasets})
  */
 public record TaskDistributionConfig(IntRange hiddenLayers, IntRange hiddenWidth, IntRange innerSteps,
-                                     IntRange truncation, String augmentation) {
+                                     IntRange truncation, String augmentation, DatasetMix datasets) {
 
     /** The values {@code task.augmentation} accepts. */
     public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "alphabet");

@@ -204,6 +204,43 @@ public abstract class Dataset {
     }
 
     /**
+     * The images of some classes only, relabelled 0..k-1 in the order given (e.g. one fixed
+     * validation task of the glyph corpus).
+     *
+     * @param subsetName name of the new dataset
+     * @param classes distinct classes of this dataset
+     * @return a copy holding only their images, in index order
+     */
+    public Dataset classSubset(String subsetName, int[] classes) {
+        requireLabels();
+        int[] newLabel = new int[numClasses];
+        java.util.Arrays.fill(newLabel, -1);
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < classes.length; k++) {
+            if (newLabel[classes[k]] >= 0) {
+                throw new IllegalArgumentException("class " + classes[k] + " given twice");
+            }
+            newLabel[classes[k]] = k;
+            names.add(classNames.get(classes[k]));
+        }
+        int n = 0;
+        for (int l : labels) {
+            n += newLabel[l] >= 0 ? 1 : 0;
+        }
+        int d = dim();
+        float[] px = new float[n * d];
+        int[] y = new int[n];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            if (newLabel[labels[i]] >= 0) {
+                copyImage(i, px, at * d);
+                y[at++] = newLabel[labels[i]];
+            }
+        }
+        return ArrayDataset.ofFloats(subsetName, n, channels, height, width, px, y, classes.length, names);
+    }
+
+    /**
      * @param size new image size
      * @return the name with the size inserted after the base name (mnist/train → mnist14/train)
      */

@@ -9,11 +9,11 @@ import org.metaunsup.BadInputException;
 /**
  * A parsed dataset name as given on the command line.
  *
- * <p>Grammar: {@code mnist|alphabet|stacked-mnist} with an optional size suffix
+ * <p>Grammar: {@code mnist|alphabet|glyphs|stacked-mnist} with an optional size suffix
  * ({@code mnist14}, {@code alphabet7}, {@code stacked-mnist14}; the size must divide 28),
  * or {@code idx:IMAGES[,LABELS][,classes=N]} for any IDX pair given by path.
  *
- * @param base {@code mnist}, {@code alphabet}, {@code stacked-mnist} or {@code idx}
+ * @param base {@code mnist}, {@code alphabet}, {@code glyphs}, {@code stacked-mnist} or {@code idx}
  * @param size image size requested, or 0 for the native size
  * @param images images path ({@code idx} only)
  * @param labels labels path ({@code idx} only, may be null)
@@ -21,10 +21,10 @@ import org.metaunsup.BadInputException;
  */
 public record DatasetSpec(String base, int size, Path images, Path labels, int numClasses) {
 
-    private static final Pattern NAMED = Pattern.compile("(mnist|alphabet|stacked-mnist)(\\d+)?");
+    private static final Pattern NAMED = Pattern.compile("(mnist|alphabet|glyphs|stacked-mnist)(\\d+)?");
 
     /** Names accepted besides {@code idx:}. */
-    public static final String KNOWN = "mnist, mnist14, alphabet, alphabet14, stacked-mnist, "
+    public static final String KNOWN = "mnist, mnist14, alphabet, alphabet14, glyphs, glyphs14, stacked-mnist, "
             + "stacked-mnist14, idx:IMAGES[,LABELS][,classes=N]";
 
     /**

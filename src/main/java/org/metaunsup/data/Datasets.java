@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Loads datasets by name (see {@link DatasetSpec} for the grammar): {@code mnist},
- * {@code mnist14}, {@code alphabet}, {@code alphabet14}, {@code stacked-mnist},
+ * {@code mnist14}, {@code alphabet}, {@code alphabet14}, {@code glyphs}, {@code glyphs14},
+ * {@code stacked-mnist},
  * {@code idx:IMAGES[,LABELS][,classes=N]}. Every file is validated before use. Loaded sets
  * are immutable and cached (softly, so memory pressure can drop them) per data folder,
  * so repeated loads in one JVM are cheap.
@@ -39,6 +40,7 @@ public final class Datasets {
         DataSplits full = switch (spec.base()) {
             case "mnist" -> cached("mnist", Mnist::load);
             case "alphabet" -> cached("alphabet", Alphabet::load);
+            case "glyphs" -> cached("glyphs", Glyphs::load);
             case "stacked-mnist" -> cached("stacked-mnist", Datasets::stacked);
             case "idx" -> idx(spec);
             default -> throw new IllegalStateException(spec.base());

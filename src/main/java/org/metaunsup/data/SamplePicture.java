@@ -60,6 +60,24 @@ public final class SamplePicture {
         add(caption, TaskSampler.gather(d, idx, null, Augmentation.NONE, rng), d.channels(), d.height());
     }
 
+    /**
+     * Adds one row: one image of each listed class, drawn uniformly per cell from {@code rng}
+     * (e.g. the classes of one script of the glyph corpus).
+     *
+     * @param caption text above the row
+     * @param d a labelled dataset
+     * @param classes classes to show, at most {@code cols}
+     * @param rng random stream
+     */
+    public void addClasses(String caption, Dataset d, int[] classes, SplittableRandom rng) {
+        int[] idx = new int[classes.length];
+        for (int c = 0; c < classes.length; c++) {
+            int[] of = d.indicesOfClass(classes[c]);
+            idx[c] = of[rng.nextInt(of.length)];
+        }
+        add(caption, TaskSampler.gather(d, idx, null, Augmentation.NONE, rng), d.channels(), d.height());
+    }
+
     /** @return the picture */
     public BufferedImage render() {
         int cell = 28 * zoom;

@@ -33,6 +33,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  * labelled test split) and the alphabet's <em>test</em> faces (never seen in meta-training; they are
  * both the unlabelled data and the labelled pool, i.e. transductive: the letters of a face are few).
  *
+ * <p>Beside them, <b>validation</b>: {@code seeds} fixed 10-way tasks of the glyph corpus's
+ * validation scripts (task t: 10 classes of validation script t mod 4, drawn by stream
+ * {@code validation-task-t} of {@link #SEED}; one base-model seed each, derived from the same seed,
+ * so φ₀, the permutation and every draw are the same at every outer step). Each task's images are
+ * its unlabelled data and its labelled pool, as for the alphabet test faces. The validation numbers
+ * are mean ± standard error over the tasks. The run's best θ is chosen by the validation ridge
+ * accuracy alone (ties: the lower validation meta-objective, then the earlier step) and recorded in
+ * {@code best.json}; MNIST and the alphabet test faces are reported beside it, never used to choose.
+ *
  * <p>Writes {@code eval.jsonl} / {@code eval.csv} (one row per evaluation) and draws
  * {@code curves.png} (training meta-loss, held-out meta-objective and MNIST accuracy over outer
  * steps).
@@ -46,7 +55,14 @@ public final class HeldOutEvaluation implements AutoCloseable {
     public static final List<String> COLUMNS = List.of("outer_step", "wall_seconds", "inner_steps", "seeds",
             "mnist_meta_loss", "mnist_meta_loss_se", "mnist_ridge_accuracy", "mnist_ridge_accuracy_se",
             "mnist_logistic_accuracy", "mnist_init_ridge_accuracy", "alphabet_test_meta_loss",
-            "alphabet_test_meta_loss_se", "alphabet_test_ridge_accuracy", "eval_seconds");
+            "alphabet_test_meta_loss_se", "alphabet_test_ridge_accuracy", "validation_meta_loss",
+            "validation_meta_loss_se", "validation_ridge_accuracy", "validation_ridge_accuracy_se", "eval_seconds");
+
+    /** File of the run folder naming the best θ by validation. */
+    public static final String BEST_FILE = "best.json";
+
+    /** Classes of a validation task (the 10-way of the held-out protocol). */
+    static final int VALIDATION_WAYS = 10;
 
     private final ExperimentConfig config;
     private final DataType dtype;
@@ -57,6 +73,9 @@ public final class HeldOutEvaluation implements AutoCloseable {
     private MetricsLog log;
     private EvalData mnist;
     private EvalData letters;
+    private List<EvalData> validation;
+    private Path runDir;
+    private Map<String, Object> best;
 
     /**
      * @param config the run's config (rule widths, base architecture, inner batch, η)
@@ -88,16 +107,64 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @throws IOException on failure
      */
     void open(Path runDir, Map<String, Long> lengths) throws IOException {
+        this.runDir = runDir;
         log = new MetricsLog(runDir, "eval", COLUMNS);
         log.open(lengths);
         if (enabled()) {
             int side = WorkerContext.side(config);
             mnist = EvalData.of(Datasets.load("mnist" + side));
-            DataSplits a = WorkerContext.trainingData(config);
+            // The alphabet itself, not the training mix: its test faces are the test whatever tasks train on.
+            DataSplits a = Datasets.load("alphabet" + side);
             // The test faces serve as both the unlabelled pool and the labelled held-out set: a sixth of
             // them alone is too few images per letter for 10 shots plus a query set.
             letters = EvalData.of(new DataSplits(a.name() + "-test-faces", a.test(), a.test(), a.files()));
+            validation = validationTasks(side, seeds);
+            // Best so far from the rows kept (a resume cuts eval.jsonl back to its checkpoint).
+            best = null;
+            for (Map<String, Object> row : log.rows()) {
+                consider(row);
+            }
+            if (best != null) {
+                writeBest();
+            }
         }
+    }
+
+    /**
+     * The fixed validation tasks: task t holds {@value #VALIDATION_WAYS} classes of validation
+     * script t mod (number of scripts), drawn by stream {@code validation-task-t} of {@link #SEED}.
+     *
+     * @param side image side
+     * @param tasks number of tasks
+     * @return one evaluation data set per task (its images are both pools)
+     */
+    static List<EvalData> validationTasks(int side, int tasks) {
+        DataSplits g = Datasets.load("glyphs" + side);
+        org.metaunsup.data.Dataset v = g.test();
+        List<String> scriptOf = org.metaunsup.data.Glyphs.classScripts("validation");
+        Map<String, List<Integer>> byScript = new java.util.TreeMap<>();
+        for (int c = 0; c < scriptOf.size(); c++) {
+            byScript.computeIfAbsent(scriptOf.get(c), k -> new ArrayList<>()).add(c);
+        }
+        List<String> scripts = new ArrayList<>(byScript.keySet());
+        List<EvalData> out = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            String script = scripts.get(t % scripts.size());
+            int[] pool = byScript.get(script).stream().mapToInt(Integer::intValue).toArray();
+            java.util.SplittableRandom rng = org.metaunsup.util.Seeds.stream(SEED, "validation-task-" + t);
+            int k = Math.min(VALIDATION_WAYS, pool.length);
+            for (int i = 0; i < k; i++) {   // partial Fisher-Yates: k distinct classes
+                int j = i + rng.nextInt(pool.length - i);
+                int x = pool[i];
+                pool[i] = pool[j];
+                pool[j] = x;
+            }
+            int[] classes = java.util.Arrays.copyOf(pool, k);
+            org.metaunsup.data.Dataset sub = v.classSubset("glyphs" + side + "-validation-task" + t + " (" + script + ")",
+                    classes);
+            out.add(EvalData.of(new DataSplits(sub.name(), sub, sub, g.files())));
+        }
+        return out;
     }
 
     /** @return the files' lengths by name */
@@ -137,23 +204,102 @@ public final class HeldOutEvaluation implements AutoCloseable {
         row.put("alphabet_test_meta_loss", at(a, innerSteps, CurvePoint.Metric.META_LOSS).mean());
         row.put("alphabet_test_meta_loss_se", at(a, innerSteps, CurvePoint.Metric.META_LOSS).se());
         row.put("alphabet_test_ridge_accuracy", at(a, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean());
+        double[][] v = measureValidation(theta, stop);
+        MeanSe vl = MeanSe.of(v[0]);
+        MeanSe va = MeanSe.of(v[1]);
+        row.put("validation_meta_loss", vl.mean());
+        row.put("validation_meta_loss_se", vl.se());
+        row.put("validation_ridge_accuracy", va.mean());
+        row.put("validation_ridge_accuracy_se", va.se());
         row.put("eval_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         if (stop.getAsBoolean()) {
             return null;   // cut short: a partial measurement is not a point of the curve
         }
         FaultPoint.EVALUATION.reach();
         log.append(row);
+        if (consider(row)) {
+            writeBest();
+        }
         return row;
     }
 
+    /**
+     * The validation measurement of θ: the meta-objective and the 10-shot ridge accuracy after
+     * {@link #innerSteps} inner steps on each fixed validation task (one base-model seed each).
+     *
+     * @param theta θ
+     * @param stop polled between inner steps
+     * @return {meta-objective per task, ridge accuracy per task}
+     */
+    double[][] measureValidation(Theta theta, BooleanSupplier stop) {
+        double[][] out = new double[2][validation.size()];
+        for (int t = 0; t < validation.size(); t++) {
+            EvalData d = validation.get(t);
+            List<CurvePoint> pts = measure(theta, d, Math.min(query, d.heldOutCount() / 2), 1,
+                    org.metaunsup.util.Seeds.derive(SEED, "validation-" + t), stop);
+            out[0][t] = at(pts, innerSteps, CurvePoint.Metric.META_LOSS).mean();
+            out[1][t] = at(pts, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean();
+        }
+        return out;
+    }
+
+    /** Makes a row the best when its validation accuracy beats the best's (ties: lower loss, then earlier). */
+    private boolean consider(Map<String, Object> row) {
+        if (!(row.get("validation_ridge_accuracy") instanceof Number acc)
+                || !(row.get("validation_meta_loss") instanceof Number loss)
+                || !Double.isFinite(acc.doubleValue()) || !(row.get("outer_step") instanceof Number step)) {
+            return false;   // a row of an older run folder, or a failed measurement
+        }
+        if (best != null) {
+            double ba = ((Number) best.get("validation_ridge_accuracy")).doubleValue();
+            double bl = ((Number) best.get("validation_meta_loss")).doubleValue();
+            if (acc.doubleValue() < ba || (acc.doubleValue() == ba && loss.doubleValue() >= bl)) {
+                return false;
+            }
+        }
+        Map<String, Object> b = new LinkedHashMap<>();
+        long s = step.longValue();
+        b.put("chosen_by", "validation_ridge_accuracy (higher is better; ties: lower validation_meta_loss, then the "
+                + "earlier step): " + validation.size() + " fixed 10-way tasks of the glyph validation scripts, "
+                + innerSteps + " inner steps; MNIST and alphabet test faces are reported, never used to choose");
+        b.put("outer_step", s);
+        b.put("theta_file", MetaTrainer.THETA_FOLDER + "/" + String.format("step-%08d", s) + ThetaExport.EXTENSION);
+        b.put("theta_file_note", "θ files are written at checkpoints (outer.checkpoint_every); with outer.eval_every "
+                + "a multiple of it every evaluated step has one");
+        b.put("validation_ridge_accuracy", acc.doubleValue());
+        b.put("validation_ridge_accuracy_se", row.get("validation_ridge_accuracy_se"));
+        b.put("validation_meta_loss", loss.doubleValue());
+        b.put("validation_meta_loss_se", row.get("validation_meta_loss_se"));
+        b.put("mnist_ridge_accuracy", row.get("mnist_ridge_accuracy"));
+        b.put("alphabet_test_ridge_accuracy", row.get("alphabet_test_ridge_accuracy"));
+        best = b;
+        return true;
+    }
+
+    private void writeBest() throws IOException {
+        org.metaunsup.io.AtomicFiles.writeString(runDir.resolve(BEST_FILE),
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(best) + "\n");
+    }
+
+    /** @return the best evaluation so far by validation (as written to best.json), or null */
+    public Map<String, Object> best() {
+        return best == null ? null : java.util.Collections.unmodifiableMap(best);
+    }
+
     private List<CurvePoint> measure(Theta theta, EvalData data, int q, BooleanSupplier stop) {
+        return measure(theta, data, q, seeds, SEED, stop);
+    }
+
+    private List<CurvePoint> measure(Theta theta, EvalData data, int q, int nSeeds, long seed, BooleanSupplier stop) {
         ExperimentConfig cfg = config.withInputWidth(data.dim());
         BaseModelConfig arch = cfg.base();
         int shots = 10;
-        EvalProtocol p = new EvalProtocol(innerSteps, innerSteps, seeds, shots, Math.max(data.classes(), q), draws,
+        EvalProtocol p = new EvalProtocol(innerSteps, innerSteps, nSeeds, shots, Math.max(data.classes(), q), draws,
                 config.objective().lambda());
         RuleMethod rule = new RuleMethod("rule", "rule", theta, arch.topWidth());
-        return new Evaluation(cfg, arch, data, p, SEED, dtype).run(List.of(rule), null, stop).points();
+        return new Evaluation(cfg, arch, data, p, seed, dtype).run(List.of(rule), null, stop).points();
     }
 
     private static MeanSe at(List<CurvePoint> points, int step, CurvePoint.Metric metric) {
@@ -188,6 +334,8 @@ public final class HeldOutEvaluation implements AutoCloseable {
             heldLoss.add(series("rule", "MNIST (held out)", held, "mnist_meta_loss", "mnist_meta_loss_se"));
             heldLoss.add(series("vae", "alphabet test faces", held, "alphabet_test_meta_loss",
                     "alphabet_test_meta_loss_se"));
+            heldLoss.add(series("supervised", "validation scripts (chooses θ)", held, "validation_meta_loss",
+                    "validation_meta_loss_se"));
             acc.add(series("rule", "rule after " + innerSteps + " inner steps", held, "mnist_ridge_accuracy",
                     "mnist_ridge_accuracy_se"));
             acc.add(series("none", "random init features", held, "mnist_init_ridge_accuracy", null));

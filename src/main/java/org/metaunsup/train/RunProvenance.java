@@ -32,7 +32,8 @@ record RunProvenance(ExperimentConfig config, MetaTrainer.Options options) {
         extra.put("training_data", trainingData());
         extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
                 + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "
-                + "queries, 5 support draws; MNIST and alphabet test faces");
+                + "queries, 5 support draws; MNIST and alphabet test faces; validation scripts of the glyph corpus "
+                + "(choose best.json)");
         return extra;
     }
 

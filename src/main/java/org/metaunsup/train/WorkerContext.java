@@ -1,6 +1,9 @@
 package org.metaunsup.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.metaunsup.BadInputException;
+import org.metaunsup.config.DatasetMix;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Augmentation;
 import org.metaunsup.data.DataSplits;
@@ -10,6 +13,7 @@ import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
 import org.metaunsup.unroll.UnrollGraphCache;
 import org.metaunsup.util.NativeBudget;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -41,7 +45,8 @@ public final class WorkerContext implements AutoCloseable {
 
     private final ExperimentConfig config;
     private final TaskDraws draws;
-    private final TaskSampler sampler;
+    /** One sampler per dataset of {@code task.datasets}, in its order. */
+    private final TaskSampler[] samplers;
     private final UnrollGraphCache graphs;
     private final DataType dtype;
     private Task lastTask;
@@ -65,11 +70,12 @@ public final class WorkerContext implements AutoCloseable {
         this.config = config;
         this.dtype = dtype;
         this.draws = new TaskDraws(seed, config.task(), config.base().inputWidth(), config.base().topWidth());
-        DataSplits data = trainingData(config);
-        TaskConfig tc = TaskConfig.forObjective(config.objective())
-                .withAugmentation("alphabet".equals(config.task().augmentation()) ? Augmentation.ALPHABET
-                        : Augmentation.NONE);
-        this.sampler = new TaskSampler(data.train(), tc);
+        TaskConfig tc = taskConfig(config);
+        List<DataSplits> sets = mixData(config);
+        this.samplers = new TaskSampler[sets.size()];
+        for (int i = 0; i < samplers.length; i++) {
+            samplers[i] = new TaskSampler(sets.get(i).train(), tc);
+        }
         this.graphs = borrow(config.graph(), graphBudget(threads));
     }
 
@@ -99,16 +105,70 @@ public final class WorkerContext implements AutoCloseable {
         }
     }
 
+    /** The task shape of a config: the objective's N-way, k-shot, and the augmentation (for every dataset). */
+    private static TaskConfig taskConfig(ExperimentConfig config) {
+        return TaskConfig.forObjective(config.objective())
+                .withAugmentation("alphabet".equals(config.task().augmentation()) ? Augmentation.ALPHABET
+                        : Augmentation.NONE);
+    }
+
     /**
-     * The meta-training data of a config: the rendered alphabet's training faces at the size the
-     * config's input width asks for (base.input = side²).
+     * The meta-training data of a config: with {@code task.datasets = alphabet} (every built-in
+     * config), the rendered alphabet's training faces at the size the config's input width asks for
+     * (base.input = side²), as before the key existed; with a mix, a record naming the mix whose
+     * files are those of every dataset in it and whose train part is the first dataset's (the
+     * workers draw from each dataset's own train part).
      *
      * @param config the config
      * @return the loaded splits
-     * @throws BadInputException when base.input is not the square of a size that divides 28
+     * @throws BadInputException when base.input is not the square of a size that divides 28, or a
+     *     dataset of the mix cannot give the config's tasks
      */
     public static DataSplits trainingData(ExperimentConfig config) {
-        return Datasets.load("alphabet" + side(config));
+        List<DataSplits> sets = mixData(config);
+        if (sets.size() == 1) {
+            return sets.get(0);
+        }
+        List<DataSplits.FileCheck> files = new ArrayList<>();
+        for (DataSplits d : sets) {
+            for (DataSplits.FileCheck f : d.files()) {
+                if (files.stream().noneMatch(g -> g.path().equals(f.path()))) {
+                    files.add(f);
+                }
+            }
+        }
+        String name = config.task().datasets().toString().replaceAll("(alphabet|glyphs)", "$1" + side(config));
+        return new DataSplits(name, sets.get(0).train(), null, List.copyOf(files));
+    }
+
+    /**
+     * Loads every dataset of {@code task.datasets} at the config's size and checks that each can
+     * give a task: enough classes with support + query + 1 images, and an unlabelled pool (the
+     * images of the task's classes left after support and query) of at least {@code inner.batch}.
+     */
+    private static List<DataSplits> mixData(ExperimentConfig config) {
+        int side = side(config);
+        TaskConfig tc = taskConfig(config);
+        List<DataSplits> out = new ArrayList<>();
+        for (DatasetMix.Entry e : config.task().datasets().entries()) {
+            DataSplits d = Datasets.load(e.name() + side);
+            int[] counts = d.train().classCounts();
+            int[] sorted = java.util.Arrays.stream(counts).filter(c -> c >= tc.supportPerClass() + tc.queryPerClass() + 1)
+                    .sorted().toArray();
+            int ways = tc.ways();
+            long pool = 0;
+            for (int i = 0; i < Math.min(ways, sorted.length); i++) {
+                pool += sorted[i] - tc.supportPerClass() - tc.queryPerClass();
+            }
+            if (sorted.length >= ways && pool < config.innerBatch()) {
+                throw new BadInputException("config " + config.name() + ": task.datasets: a " + ways + "-way task of "
+                        + e.name() + side + " can leave only " + pool + " unlabelled images (classes of " + sorted[0]
+                        + " images less " + (tc.supportPerClass() + tc.queryPerClass())
+                        + " support and query), fewer than inner.batch = " + config.innerBatch());
+            }
+            out.add(d);
+        }
+        return out;
     }
 
     /**
@@ -152,8 +212,21 @@ public final class WorkerContext implements AutoCloseable {
      */
     public Task task(long seed) {
         if (lastTask == null || lastTask.seed() != seed) {
-            lastTask = sampler.sample(seed);
+            lastTask = samplers[datasetOf(config.task().datasets(), seed)].sample(seed);
         }
         return lastTask;
+    }
+
+    /**
+     * The dataset a task is drawn from: a pure function of the task seed (stream
+     * {@code task-dataset}), so a resumed run or another engine draws the same; no draw at all
+     * for a single dataset, which keeps single-dataset runs identical to those before mixes.
+     *
+     * @param mix the mix
+     * @param taskSeed the task seed
+     * @return index into the mix's entries
+     */
+    public static int datasetOf(DatasetMix mix, long taskSeed) {
+        return mix.single() ? 0 : mix.pick(Seeds.stream(taskSeed, "task-dataset").nextDouble());
     }
 }

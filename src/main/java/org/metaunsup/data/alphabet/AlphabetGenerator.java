@@ -60,7 +60,7 @@ public final class AlphabetGenerator {
     static final int CLEARLY_LATIN = 20;
 
     /** Mean absolute pixel difference (0..1) under which two faces count as duplicates. */
-    static final double DUPLICATE_MAD = 0.012;
+    public static final double DUPLICATE_MAD = 0.012;
 
     private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final int PIX = GlyphRaster.SIZE * GlyphRaster.SIZE;

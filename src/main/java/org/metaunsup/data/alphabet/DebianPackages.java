@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
  * Which Debian package owns a file (from dpkg's {@code /var/lib/dpkg/info/*.list}) and
  * which licence it declares (from {@code /usr/share/doc/PKG/copyright}).
  */
-final class DebianPackages {
+public final class DebianPackages {
 
     private final Map<String, String> owner = new HashMap<>();
     private final Map<String, String> licences = new HashMap<>();
+    private final java.util.Set<String> installed = new java.util.HashSet<>();
 
     /** Reads every dpkg file list (a few hundred small text files). */
-    DebianPackages() throws IOException {
+    public DebianPackages() throws IOException {
         Path info = Paths.get("/var/lib/dpkg/info");
         if (!Files.isDirectory(info)) {
             return;
@@ -30,6 +31,7 @@ final class DebianPackages {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(info, "*.list")) {
             for (Path list : ds) {
                 String pkg = list.getFileName().toString().replaceFirst("\\.list$", "").replaceFirst(":.*$", "");
+                installed.add(pkg);
                 for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
                     owner.putIfAbsent(line, pkg);
                 }
@@ -38,10 +40,18 @@ final class DebianPackages {
     }
 
     /**
+     * @param pkg a package name
+     * @return whether dpkg lists files of it (it is installed)
+     */
+    public boolean isInstalled(String pkg) {
+        return installed.contains(pkg);
+    }
+
+    /**
      * @param file a file path (absolute)
      * @return the package that installed it, or {@code null}
      */
-    String owner(Path file) {
+    public String owner(Path file) {
         String p = owner.get(file.toString());
         if (p == null) {
             try {
@@ -57,7 +67,7 @@ final class DebianPackages {
      * @param pkg a package name
      * @return a short licence name, e.g. {@code OFL-1.1}
      */
-    String licence(String pkg) {
+    public String licence(String pkg) {
         return licences.computeIfAbsent(pkg, DebianPackages::readLicence);
     }
 

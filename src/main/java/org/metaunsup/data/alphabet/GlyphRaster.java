@@ -15,12 +15,12 @@ import java.awt.image.DataBufferByte;
  * scaled (aspect kept) so its larger side fills a {@value #BOX}-pixel box, centred in a
  * {@value #SIZE}x{@value #SIZE} image, values 0..255.
  */
-final class GlyphRaster {
+public final class GlyphRaster {
 
     /** Image side, pixels. */
-    static final int SIZE = 28;
+    public static final int SIZE = 28;
     /** Side of the box the glyph is fitted into (MNIST digits use 20 of 28). */
-    static final double BOX = 20.0;
+    public static final double BOX = 20.0;
 
     private GlyphRaster() {}
 
@@ -30,13 +30,45 @@ final class GlyphRaster {
      * @param outline glyph outline in any units
      * @return SIZE*SIZE grey values, or {@code null} if the outline is empty
      */
-    static byte[] fill(Shape outline) {
+    public static byte[] fill(Shape outline) {
         Rectangle2D b = outline.getBounds2D();
         if (b.isEmpty() || b.getWidth() <= 0 || b.getHeight() <= 0) {
             return null;
         }
         AffineTransform t = fit(b, BOX);
         return draw(g -> g.fill(t.createTransformedShape(outline)));
+    }
+
+    /**
+     * Fills a closed outline scaled like {@link #fill} (larger side {@value #BOX} px) but
+     * centred by its centre of mass, as MNIST digits are, rather than by its bounding box.
+     * Ink pushed past the frame by the shift is clipped (as in MNIST).
+     *
+     * @param outline glyph outline in any units
+     * @return SIZE*SIZE grey values, or {@code null} if the outline is empty
+     */
+    public static byte[] fillCentredByMass(Shape outline) {
+        byte[] first = fill(outline);
+        if (first == null) {
+            return null;
+        }
+        double m = 0;
+        double mx = 0;
+        double my = 0;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                int v = first[y * SIZE + x] & 0xff;
+                m += v;
+                mx += v * (x + 0.5);
+                my += v * (y + 0.5);
+            }
+        }
+        if (m == 0) {
+            return first;
+        }
+        AffineTransform shift = AffineTransform.getTranslateInstance(SIZE / 2.0 - mx / m, SIZE / 2.0 - my / m);
+        shift.concatenate(fit(outline.getBounds2D(), BOX));
+        return draw(g -> g.fill(shift.createTransformedShape(outline)));
     }
 
     /**
