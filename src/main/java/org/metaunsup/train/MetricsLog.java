@@ -30,6 +30,8 @@ public final class MetricsLog implements AutoCloseable {
     private final Path jsonl;
     private final Path csv;
     private final List<String> columns;
+    /** Columns of the CSV: {@link #columns}, or an older run's header that the file already has. */
+    private List<String> csvColumns;
     private FileChannel jsonOut;
     private FileChannel csvOut;
     private final ObjectMapper json = new ObjectMapper();
@@ -55,8 +57,22 @@ public final class MetricsLog implements AutoCloseable {
         jsonOut = openCut(jsonl, lengths.getOrDefault(jsonl.getFileName().toString(), 0L));
         long csvLength = lengths.getOrDefault(csv.getFileName().toString(), 0L);
         csvOut = openCut(csv, csvLength);
+        csvColumns = columns;
         if (csvLength == 0) {
             writeFully(csvOut, String.join(",", columns) + "\n");
+        } else {
+            // A run folder of an older version may have other columns: its CSV keeps its own header
+            // (rows stay aligned with it and the file stays append-only); the JSON rows have all.
+            String header = firstLine(csv);
+            if (header != null && !header.isBlank()) {
+                csvColumns = List.of(header.strip().split(",", -1));
+            }
+        }
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.findFirst().orElse(null);
         }
     }
 
@@ -82,6 +98,11 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
+    /** JSON has no NaN: a non-finite value is "not measured" (absent in JSON, an empty CSV cell). */
+    private static Object finite(Object v) {
+        return v instanceof Double d && !Double.isFinite(d) ? null : v;
+    }
+
     private static void writeFully(FileChannel ch, String line) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
@@ -97,15 +118,15 @@ public final class MetricsLog implements AutoCloseable {
      */
     public synchronized void append(Map<String, Object> row) throws IOException {
         Map<String, Object> ordered = new LinkedHashMap<>();
-        List<String> cells = new ArrayList<>();
         for (String c : columns) {
-            Object v = row.get(c);
-            if (v instanceof Double d && !Double.isFinite(d)) {
-                v = null;   // JSON has no NaN; an empty cell says "not measured"
-            }
+            Object v = finite(row.get(c));
             if (v != null) {
                 ordered.put(c, v);
             }
+        }
+        List<String> cells = new ArrayList<>();
+        for (String c : csvColumns) {
+            Object v = finite(row.get(c));
             cells.add(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : v.toString());
         }
         writeFully(jsonOut, json.writeValueAsString(ordered) + "\n");

@@ -48,6 +48,22 @@ class MetricsLogTest {
     }
 
     @Test
+    void anOlderRunsCsvKeepsItsHeaderAndTheJsonGetsEveryColumn() throws Exception {
+        Map<String, Long> lengths;
+        try (MetricsLog log = new MetricsLog(tmp, "m", List.of("outer_step", "value"))) {
+            log.open(Map.of());
+            log.append(Map.of("outer_step", 1, "value", 0.5));
+            lengths = log.lengths();
+        }
+        try (MetricsLog log = new MetricsLog(tmp, "m", List.of("outer_step", "new_column", "value"))) {
+            log.open(lengths);
+            log.append(Map.of("outer_step", 2, "new_column", 7, "value", 0.25));
+        }
+        assertEquals(List.of("outer_step,value", "1,0.500000", "2,0.250000"), Files.readAllLines(tmp.resolve("m.csv")));
+        assertEquals(7, MetricsLog.read(tmp.resolve("m.jsonl")).rows().get(1).get("new_column"));
+    }
+
+    @Test
     void aFileShorterThanItsCheckpointIsRefused() throws Exception {
         try (MetricsLog log = new MetricsLog(tmp, "m", COLUMNS)) {
             log.open(Map.of());
