@@ -2,6 +2,8 @@ package org.metaunsup.examples;
 
 import java.util.Locale;
 import java.util.Map;
+import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
@@ -9,13 +11,11 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
-import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.MetaGradient;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,7 +34,7 @@ public final class MetaGradientExample {
      * @return the truncation's results
      */
     public static MetaGradient run(String config, int steps, long seed) {
-        Nd4jSetup.init();
+        ProcessSetup.init();   // this program owns its process: the command line's settings
         DataSplits letters = Datasets.load("alphabet14");
         ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(letters.train().dim());
         Task task = new TaskSampler(letters.train(), TaskConfig.forObjective(cfg.objective())).sample(seed);

@@ -32,7 +32,6 @@ import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaFiles;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -82,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
-        Nd4jSetup.init();
+        ProcessSetup.init();
         DataSplits data = Datasets.load(dataset);
         cfg = cfg.withInputWidth(data.train().dim());
         // A θ file (docs/THETA_FORMAT.md) through the loading API: --rule FILE, else the newest

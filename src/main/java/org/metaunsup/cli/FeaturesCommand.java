@@ -30,7 +30,6 @@ import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -81,7 +80,7 @@ final class FeaturesCommand implements Callable<Integer> {
         // Before minutes of inner steps: a folder that cannot be written, or a user's folder of other
         // things, is refused now (the results replace an earlier features folder only when complete).
         OutputPaths.folder(out, "--out", RunFolder.MANIFEST);
-        Nd4jSetup.init();
+        ProcessSetup.init();
         LearnedRule r = rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
         if (r.isMetaInitialised()) {
             System.err.println("note: " + r.describe() + " has never been meta-trained");

@@ -18,6 +18,7 @@ import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.GraphNames;
 import org.metaunsup.unroll.RuleStep;
+import org.metaunsup.unroll.RuntimePolicy;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -258,6 +259,14 @@ public final class CoreAdapter {
      */
     public static ForwardGraph forwardGraph(BaseModelConfig arch, DataType dtype) {
         return new ForwardGraph(arch, dtype);
+    }
+
+    /**
+     * What the process owner chose to do before a pass ({@link RuntimePolicy#beforePass()} of the
+     * installed policy; nothing unless one was installed).
+     */
+    static void beforePass() {
+        RuntimePolicy.installed().beforePass();
     }
 
     private static PhiState toPhi(BaseParams p) {

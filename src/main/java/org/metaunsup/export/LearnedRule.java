@@ -10,13 +10,15 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.util.CustomOps;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A learned unsupervised update rule, ready to train base models: θ with its card. Load one
- * with {@link #load} (one call: registers our ops, validates the file) and train a base model
+ * with {@link #load} (one call: registers our ops, validates the file; nothing else of the
+ * process changes: nd4j's thread counts, the runtime policy and {@code System.out} stay the
+ * caller's) and train a base model
  * of <b>any</b> architecture whose top width is {@link #topUnits()} on unlabelled data:
  *
  * <pre>{@code
@@ -66,7 +68,7 @@ public final class LearnedRule {
      * @return the rule (card with outer step 0)
      */
     public static LearnedRule metaInitialised(String configNameOrPath, long seed) {
-        Nd4jSetup.init();
+        CustomOps.register();
         ExperimentConfig cfg = ConfigLoader.load(configNameOrPath);
         Theta theta = CoreAdapter.initTheta(cfg, seed, DataType.FLOAT);
         ThetaCard card = ThetaCard.of(cfg, 0, Map.of("theta_init", seed), Map.of());
@@ -81,7 +83,7 @@ public final class LearnedRule {
      * @return the rule
      */
     public static LearnedRule of(Theta theta, ThetaCard card) {
-        Nd4jSetup.init();
+        CustomOps.register();
         if (!card.rule().toConfig().equals(CoreAdapter.rule(theta)) || card.topUnits() != CoreAdapter.topUnits(theta)) {
             throw new IllegalArgumentException("card does not describe this theta");
         }
@@ -265,10 +267,9 @@ public final class LearnedRule {
                 throw new IllegalArgumentException("an inner step takes a batch of shape [" + graph.batch() + ", "
                         + arch.inputWidth() + "], got " + java.util.Arrays.toString(x.shape()));
             }
-            // nd4j frees native arrays only when their Java wrappers are collected; collecting
-            // before each pass lets it reuse the previous step's memory instead of faulting in
-            // fresh pages (docs/BENCHMARKS.md: steps grew from 0.5 s to 2 s without this).
-            System.gc();
+            // Whether to collect before a pass is the process owner's choice (unroll.RuntimePolicy):
+            // a library never calls System.gc() on its caller's JVM.
+            CoreAdapter.beforePass();
             BaseParams next = graph.step(phi, x.castTo(graph.dtype()));
             if (!next.isFinite()) {
                 throw new IllegalStateException("base params became non-finite at inner step " + (steps + 1));

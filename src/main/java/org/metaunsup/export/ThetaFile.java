@@ -18,7 +18,7 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.util.CustomOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -66,7 +66,7 @@ public final class ThetaFile {
      * @throws IllegalArgumentException when the card does not describe θ
      */
     public static ThetaCard write(Path file, Theta theta, ThetaCard card) throws IOException {
-        Nd4jSetup.init();
+        CustomOps.register();   // the only process-wide thing a library call does
         if (!ThetaCard.FORMAT.equals(card.format()) || card.formatVersion() != ThetaCard.FORMAT_VERSION) {
             throw new IllegalArgumentException("card format " + card.format() + " v" + card.formatVersion()
                     + ", this writer writes " + ThetaCard.FORMAT + " v" + ThetaCard.FORMAT_VERSION);
@@ -112,7 +112,7 @@ public final class ThetaFile {
      * @return card, θ and the stored graph
      */
     public static Contents read(Path file) {
-        Nd4jSetup.init();
+        CustomOps.register();   // the only process-wide thing a library call does
         SameDiff sd = parse(file);
         SDVariable cardVar = sd.hasVariable(CARD_VARIABLE) ? sd.getVariable(CARD_VARIABLE) : null;
         if (cardVar == null || cardVar.getArr() == null) {

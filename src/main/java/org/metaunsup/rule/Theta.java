@@ -2,6 +2,7 @@ package org.metaunsup.rule;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -69,7 +70,7 @@ public final class Theta {
                 case TRUNCATED_NORMAL -> {
                     double std = 1.0 / Math.sqrt(t.fanIn());
                     for (int i = 0; i < n; i++) {
-                        data[off + i] = std * truncatedGaussian(rng);
+                        data[off + i] = std * TruncatedNormal.draw(rng);
                     }
                 }
                 case POINT_ONE -> java.util.Arrays.fill(data, off, off + n, 0.1);
@@ -77,19 +78,6 @@ public final class Theta {
             }
         }
         return new Theta(spec, Nd4j.createFromArray(data).castTo(dtype));
-    }
-
-    /**
-     * @param rng the random stream
-     * @return a standard normal draw resampled until it lies within 2 std
-     */
-    public static double truncatedGaussian(SplittableRandom rng) {
-        while (true) {
-            double g = rng.nextGaussian();
-            if (Math.abs(g) <= 2.0) {
-                return g;
-            }
-        }
     }
 
     /** @return the tensor list */

@@ -3,11 +3,15 @@ package org.metaunsup.util;
 import org.metaunsup.unroll.RuntimePolicy;
 
 /**
- * The command line's whole-process set-up, before anything builds or loads a graph: the thread
- * settings ({@link ThreadSettings}), our custom ops ({@link CustomOps}) and the command line's
- * {@link RuntimePolicy}. Library users who only load θ or graphs call {@link CustomOps#register()}
- * instead and keep their own nd4j settings.
+ * The command line's whole-process set-up: thread settings, custom ops and the command line's
+ * {@link RuntimePolicy}.
+ *
+ * @deprecated the command line's set-up is {@code cli.ProcessSetup}; this copy stays only until
+ *     {@code cli.MetatrainCommand} (being split separately) calls that instead, and then goes,
+ *     taking with it the one import of {@code unroll} from {@code util}. Library code must not
+ *     call it: a user's JVM keeps its own settings and calls only {@link CustomOps#register()}.
  */
+@Deprecated
 public final class Nd4jSetup {
 
     private static volatile boolean done;
