@@ -2,6 +2,7 @@ package org.metaunsup.examples;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
@@ -47,7 +48,7 @@ public final class EvaluateRuleExample {
                 cfg.objective().lambda());
         Evaluation.Result r = new Evaluation(cfg, base, data, protocol, 7, DataType.FLOAT)
                 .run(methods, null, () -> false);
-        return new CurveTable(r.points(), java.util.Map.of());
+        return new CurveTable(r.points(), Map.of());
     }
 
     /** @param args config, rule, arch, steps, seeds (defaults: small random 48x3,32 20 2) */

@@ -1,5 +1,8 @@
 package org.metaunsup.examples;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
@@ -38,7 +41,7 @@ public final class MetaGradientExample {
         DataSplits letters = Datasets.load("alphabet14");
         ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(letters.train().dim());
         Task task = new TaskSampler(letters.train(), TaskConfig.forObjective(cfg.objective())).sample(seed);
-        java.util.List<INDArray> batches = new java.util.ArrayList<>();
+        List<INDArray> batches = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
             batches.add(task.unlabelled(t, cfg.innerBatch()).features(DataType.FLOAT));
         }
@@ -53,7 +56,7 @@ public final class MetaGradientExample {
     public static void main(String[] args) {
         MetaGradient mg = run("small", 3, 1);
         System.out.printf(Locale.ROOT, "summed meta-loss %.4f, per step %s, gradient norm %.3e%n", mg.metaLoss(),
-                java.util.Arrays.toString(mg.stepLoss()), mg.globalNorm());
+                Arrays.toString(mg.stepLoss()), mg.globalNorm());
         for (Map.Entry<String, INDArray> e : mg.gradient().values().entrySet()) {
             System.out.printf(Locale.ROOT, "  %-28s |grad| %.3e%n", e.getKey(), e.getValue().norm2Number().doubleValue());
         }

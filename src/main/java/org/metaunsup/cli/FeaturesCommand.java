@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.metaunsup.BadInputException;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.data.DataSplits;
@@ -23,7 +24,6 @@ import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
-import org.metaunsup.export.BaseParams;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
 import org.metaunsup.io.AtomicFiles;
@@ -138,7 +138,7 @@ final class FeaturesCommand implements Callable<Integer> {
             Files.deleteIfExists(tmp);
         }
         Path phiDir = Files.createDirectories(out.resolve("phi"));
-        BaseParams phi = ex.model().params();
+        PhiState phi = ex.model().params();
         for (int l = 1; l <= phi.depth(); l++) {
             npy(phiDir.resolve("W" + l + ".npy"), phi.w().get(l - 1));
             npy(phiDir.resolve("V" + l + ".npy"), phi.v().get(l - 1));

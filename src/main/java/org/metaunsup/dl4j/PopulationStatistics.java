@@ -2,9 +2,9 @@ package org.metaunsup.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.export.BaseModel;
-import org.metaunsup.export.BaseParams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -49,7 +49,7 @@ public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance,
     public static PopulationStatistics compute(BaseModel model, DataSetIterator data) {
         List<INDArray> means = new ArrayList<>();
         List<INDArray> vars = new ArrayList<>();
-        BaseParams p = model.params();
+        PhiState p = model.params();
         long count = 0;
         for (int l = 1; l <= p.depth(); l++) {
             data.reset();
@@ -103,7 +103,7 @@ public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance,
     private static INDArray forward(BaseModel model, List<INDArray> means, List<INDArray> vars, INDArray x,
                                     int layers) {
         INDArray h = x;
-        BaseParams p = model.params();
+        PhiState p = model.params();
         for (int l = 1; l <= layers; l++) {
             INDArray a = h.mmul(p.w().get(l - 1).castTo(DataType.DOUBLE));
             INDArray z = a.subRowVector(means.get(l - 1))

@@ -3,11 +3,13 @@ package org.metaunsup.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.unroll.TruncationInputs;
+import org.metaunsup.util.Seeds;
 import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -54,7 +56,7 @@ public final class SupervisedMethod implements FeatureMethod {
         private boolean gradientBuilt;
 
         SupervisedRun(MethodContext ctx) {
-            this(ctx.arch(), ctx.initSeed(), org.metaunsup.util.Seeds.stream(ctx.seed(), "supervised-head"),
+            this(ctx.arch(), ctx.initSeed(), Seeds.stream(ctx.seed(), "supervised-head"),
                     ctx.labelled().supervisedBatch(ctx.perm(), ctx.dtype()),
                     ctx.labelled().supervisedY(), ctx.labelled().data().classes(), ctx.dtype());
         }
@@ -70,7 +72,7 @@ public final class SupervisedMethod implements FeatureMethod {
          * @param classes C, the head's width
          * @param dt floating type
          */
-        SupervisedRun(BaseModelConfig arch, long initSeed, java.util.SplittableRandom headRng, INDArray x,
+        SupervisedRun(BaseModelConfig arch, long initSeed, SplittableRandom headRng, INDArray x,
                       int[] y, int classes, DataType dt) {
             PhiState phi0 = PhiState.init(arch, initSeed, dt);
             List<SDVariable> w = new ArrayList<>();

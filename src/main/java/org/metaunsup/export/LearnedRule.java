@@ -1,11 +1,17 @@
 package org.metaunsup.export;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.metaunsup.BadInputException;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
@@ -98,20 +104,20 @@ public final class LearnedRule {
      * @return the file, or empty when there is none
      */
     public static Optional<Path> newestIn(Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
-        try (var files = java.nio.file.Files.list(dir)) {
+        try (var files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)
-                            && java.nio.file.Files.isRegularFile(f))
-                    .max(java.util.Comparator.<Path, java.nio.file.attribute.FileTime>comparing(f -> {
+                            && Files.isRegularFile(f))
+                    .max(Comparator.<Path, FileTime>comparing(f -> {
                         try {
-                            return java.nio.file.Files.getLastModifiedTime(f);
-                        } catch (java.io.IOException e) {
-                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                            return Files.getLastModifiedTime(f);
+                        } catch (IOException e) {
+                            return FileTime.fromMillis(0);
                         }
                     }).thenComparing(f -> f.getFileName().toString()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadInputException("cannot list " + dir + ": " + e.getMessage());
         }
     }
@@ -123,7 +129,7 @@ public final class LearnedRule {
      * @return the card as written
      * @throws java.io.IOException on write failure
      */
-    public ThetaCard save(Path file) throws java.io.IOException {
+    public ThetaCard save(Path file) throws IOException {
         return ThetaFile.write(file, theta, card);
     }
 
@@ -206,7 +212,7 @@ public final class LearnedRule {
      * @param dtype floating type of the computation
      * @return a trainer holding phi0
      */
-    public Trainer trainer(BaseModelConfig arch, BaseParams phi0, DataType dtype) {
+    public Trainer trainer(BaseModelConfig arch, PhiState phi0, DataType dtype) {
         checkArchitecture(arch);
         new BaseModel(arch, phi0, 0);   // shape check
         return new Trainer(arch, CoreAdapter.stepGraph(config, arch, theta, dtype), phi0);
@@ -242,10 +248,10 @@ public final class LearnedRule {
     public static final class Trainer {
         private final BaseModelConfig arch;
         private final CoreAdapter.StepGraph graph;
-        private BaseParams phi;
+        private PhiState phi;
         private int steps;
 
-        private Trainer(BaseModelConfig arch, CoreAdapter.StepGraph graph, BaseParams phi0) {
+        private Trainer(BaseModelConfig arch, CoreAdapter.StepGraph graph, PhiState phi0) {
             this.arch = arch;
             this.graph = graph;
             this.phi = phi0;
@@ -265,12 +271,12 @@ public final class LearnedRule {
         public BaseModel step(INDArray x) {
             if (x.rank() != 2 || x.size(0) != graph.batch() || x.size(1) != arch.inputWidth()) {
                 throw new IllegalArgumentException("an inner step takes a batch of shape [" + graph.batch() + ", "
-                        + arch.inputWidth() + "], got " + java.util.Arrays.toString(x.shape()));
+                        + arch.inputWidth() + "], got " + Arrays.toString(x.shape()));
             }
             // Whether to collect before a pass is the process owner's choice (unroll.RuntimePolicy):
             // a library never calls System.gc() on its caller's JVM.
             CoreAdapter.beforePass();
-            BaseParams next = graph.step(phi, x.castTo(graph.dtype()));
+            PhiState next = graph.step(phi, x.castTo(graph.dtype()));
             if (!next.isFinite()) {
                 throw new IllegalStateException("base params became non-finite at inner step " + (steps + 1));
             }

@@ -1,5 +1,6 @@
 package org.metaunsup.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.io.IOException;
@@ -219,7 +220,7 @@ public final class ThetaFile {
         ThetaCard card;
         try {
             card = ThetaCard.fromJson(new String(b, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new BadInputException(file + ": unreadable theta card: " + e.getOriginalMessage(), e);
         }
         if (!ThetaCard.FORMAT.equals(card.format())) {

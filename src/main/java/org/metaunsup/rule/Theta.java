@@ -1,5 +1,6 @@
 package org.metaunsup.rule;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.metaunsup.util.TruncatedNormal;
@@ -73,7 +74,7 @@ public final class Theta {
                         data[off + i] = std * TruncatedNormal.draw(rng);
                     }
                 }
-                case POINT_ONE -> java.util.Arrays.fill(data, off, off + n, 0.1);
+                case POINT_ONE -> Arrays.fill(data, off, off + n, 0.1);
                 case ZERO -> { }
             }
         }

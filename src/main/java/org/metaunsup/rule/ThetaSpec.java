@@ -1,5 +1,6 @@
 package org.metaunsup.rule;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -218,7 +219,7 @@ public final class ThetaSpec {
      */
     public long fingerprint() {
         long h = 0xcbf29ce484222325L;
-        for (byte b : (rule + ";" + tensors.values()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : (rule + ";" + tensors.values()).getBytes(StandardCharsets.UTF_8)) {
             h ^= b;
             h *= 0x100000001b3L;
         }

@@ -1,5 +1,6 @@
 package org.metaunsup.unroll;
 
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,7 +37,7 @@ public final class Permutation {
      * @param rng seeded stream
      * @return a uniformly random permutation of 0..n−1 (Fisher–Yates)
      */
-    public static int[] random(int n, java.util.SplittableRandom rng) {
+    public static int[] random(int n, SplittableRandom rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

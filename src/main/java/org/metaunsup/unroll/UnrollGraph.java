@@ -1,7 +1,9 @@
 package org.metaunsup.unroll;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
@@ -171,7 +173,7 @@ public final class UnrollGraph {
 
     /** @return a copy of the θ values currently in the graph */
     public Theta readTheta() {
-        java.util.Map<String, INDArray> v = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> v = new LinkedHashMap<>();
         for (String name : thetaNames) {
             v.put(name.substring(ThetaGraph.PREFIX.length()), sd.getVariable(name).getArr());
         }
