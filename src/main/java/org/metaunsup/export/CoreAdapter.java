@@ -262,10 +262,10 @@ public final class CoreAdapter {
     }
 
     /**
-     * What the process owner chose to do before a pass ({@link RuntimePolicy#beforePass()} of the
-     * installed policy; nothing unless one was installed).
+     * What the process owner chose to do before a rule step ({@link RuntimePolicy#beforeStep()} of
+     * the installed policy; nothing unless one was installed).
      */
-    static void beforePass() {
-        RuntimePolicy.installed().beforePass();
+    static void beforeStep() {
+        RuntimePolicy.installed().beforeStep();
     }
 }

@@ -275,7 +275,7 @@ public final class LearnedRule {
             }
             // Whether to collect before a pass is the process owner's choice (unroll.RuntimePolicy):
             // a library never calls System.gc() on its caller's JVM.
-            CoreAdapter.beforePass();
+            CoreAdapter.beforeStep();
             PhiState next = graph.step(phi, x.castTo(graph.dtype()));
             if (!next.isFinite()) {
                 throw new IllegalStateException("base params became non-finite at inner step " + (steps + 1));
