@@ -32,7 +32,7 @@ public record PhiState(List<INDArray> w, List<INDArray> v, List<INDArray> b) {
     }
 
     /**
-     * Fresh base params (DESIGN.md §1): W and V ~ truncated normal(0, 0.01), b ~ truncated
+     * Fresh base params (docs/METHOD.md#base-model): W and V ~ truncated normal(0, 0.01), b ~ truncated
      * normal(0, 0.1), truncated at 2 std.
      *
      * @param base shape

@@ -3,7 +3,7 @@ package org.metaunsup.config;
 import java.util.List;
 
 /**
- * How meta-training draws its tasks (DESIGN.md §4): the base architecture's ranges, the total
+ * How meta-training draws its tasks (docs/METHOD.md#tasks): the base architecture's ranges, the total
  * inner length T of a task and the truncation length k. Evaluation and traces ignore it.
  *
  * @param hiddenLayers sampled number of hidden layers

@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Fixed batch-norm statistics of a base model over a whole unlabelled data set, for inference.
  *
  * <p>The base model normalises every layer with the statistics of the current minibatch
- * (DESIGN.md §1): its features depend on which examples share a batch. For a feature extractor
+ * (docs/METHOD.md#base-model): its features depend on which examples share a batch. For a feature extractor
  * DL4J users expect one fixed function, so we take the <i>population</i> statistics: for layer l
  * the mean μ^l and population variance (σ²)^l of a^l = x^{l−1}·W^l over all N examples, where
  * x^{l−1} is itself computed with the population statistics of the layers below. This equals
@@ -28,7 +28,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance, long count) {
 
-    /** Epsilon of the base model's batch norm (DESIGN.md §1). */
+    /** Epsilon of the base model's batch norm (docs/METHOD.md#base-model). */
     public static final double BN_EPS = 1e-6;
 
     /** Copies the lists. */

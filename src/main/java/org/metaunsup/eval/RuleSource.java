@@ -23,7 +23,7 @@ import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Reads the {@code --rule} argument: {@code random} (θ at its meta-initialisation, DESIGN.md §9,
+ * Reads the {@code --rule} argument: {@code random} (θ at its meta-initialisation, docs/METHOD.md#theta-init,
  * from the run seed), {@code none} (no rule: the random-features baseline), or a path to a trained
  * θ. The one place that knows θ file formats: a θ file ({@code *.theta.fb}, {@link ThetaFile}, what
  * {@code metatrain} exports), or a θ folder ({@code theta/*.npy} + {@code index.json},

@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A base model trained with a learned rule: its shape, its parameters and how many inner steps
- * made it. Its features are x^L of DESIGN.md §1; with batch statistics they depend on the batch
+ * made it. Its features are x^L of docs/METHOD.md#base-model; with batch statistics they depend on the batch
  * ({@link #features}); {@code dl4j.PopulationStatistics} fixes them for inference.
  *
  * @param architecture widths n_0 … n_L and activation

@@ -83,7 +83,7 @@ public final class CoreAdapter {
     }
 
     /**
-     * Meta-initialised θ (DESIGN.md §9).
+     * Meta-initialised θ (docs/METHOD.md#theta-init).
      *
      * @param cfg config (rule widths; the top width is the config's base top width)
      * @param seed init seed
@@ -207,7 +207,7 @@ public final class CoreAdapter {
      * @param arch shape
      * @param seed init seed
      * @param dtype array type
-     * @return fresh base params (DESIGN.md §1)
+     * @return fresh base params (docs/METHOD.md#base-model)
      */
     public static PhiState initPhi(BaseModelConfig arch, long seed, DataType dtype) {
         return PhiState.init(arch, seed, dtype);

@@ -263,7 +263,7 @@ public final class LearnedRule {
         }
 
         /**
-         * One inner step: p ← (1−η)p − η·g for every base param (DESIGN.md §2).
+         * One inner step: p ← (1−η)p − η·g for every base param (docs/METHOD.md#rule-step).
          *
          * @param x unlabelled batch [{@link #batch()}, n_0]
          * @return the model after the step

@@ -74,7 +74,7 @@ public record ThetaCard(
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
-     * The rule widths (DESIGN.md §2; config keys {@code rule.*}).
+     * The rule widths (docs/METHOD.md#rule; config keys {@code rule.*}).
      *
      * @param hidden h
      * @param delta d

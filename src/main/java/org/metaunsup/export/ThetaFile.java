@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A θ file: one SameDiff FlatBuffers file (docs/THETA_FORMAT.md) that holds
  * <ul>
- *   <li>θ as graph VARIABLEs {@code theta/<canonical name>} (DESIGN.md §10 names and layouts);</li>
+ *   <li>θ as graph VARIABLEs {@code theta/<canonical name>} (names and layouts:
+ *   docs/METHOD.md#canonical-names);</li>
  *   <li>the graph of one inner step for the architecture recorded in the card (placeholders
  *       {@code phi/W1 …}, {@code input/perm_matrix}, {@code input/x0}; outputs
  *       {@code unroll/phi/...}), so that plain {@code SameDiff.fromFlatFile} can run the rule;</li>

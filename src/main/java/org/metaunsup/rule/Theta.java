@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Values of θ, the state the outer loop trains: one flat rank-1 buffer in the canonical order
  * of its {@link ThetaSpec} (tensors in spec order, each row-major in its canonical layout of
- * DESIGN.md §10), with each named tensor a live view into it. The outer optimiser works on
+ * docs/METHOD.md#canonical-names), with each named tensor a live view into it. The outer optimiser works on
  * {@link #flat()}; checkpoints and Spark ship {@link #toBytes()}; graphs copy the views in
  * ({@code UnrollGraph.loadTheta}). Not thread-safe.
  */
@@ -54,7 +54,7 @@ public final class Theta {
     }
 
     /**
-     * Initialises θ as in DESIGN.md §9 from an explicit seed.
+     * Initialises θ as in docs/METHOD.md#theta-init from an explicit seed.
      *
      * @param spec the tensor list
      * @param seed init seed

@@ -11,7 +11,8 @@ import java.util.Objects;
 import org.metaunsup.config.RuleConfig;
 
 /**
- * The list of θ tensors of a rule, with canonical names and shapes (DESIGN.md §10) and how each
+ * The list of θ tensors of a rule, with canonical names and shapes
+ * (docs/METHOD.md#canonical-names) and how each
  * is initialised (§9). Convolution weights are [out, in, kernel], linear weights [in, out].
  * The shape of θ depends on the rule widths and on the base model's top width n_L, because
  * the top-down network mixes all top units.

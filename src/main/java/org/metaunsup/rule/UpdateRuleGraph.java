@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Emits one inner step of the learned rule (DESIGN.md §2): forward pass of the base model on
+ * Emits one inner step of the learned rule (docs/METHOD.md#rule): forward pass of the base model on
  * an unlabelled batch, the top-down signal (a), hidden states and error signals from the top
  * layer down to the input (b, c), the weight and bias directions (d, e) and the fixed-η
  * application (f). No gradient of the base model is used. One instance serves every inner step

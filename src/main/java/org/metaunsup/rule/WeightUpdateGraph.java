@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * (d) The update direction of one weight matrix [n_in, n_out] from the twelve candidate terms
- * and their learned merge, and (e) the bias direction (DESIGN.md §2d–e, §9). Directions are
+ * and their learned merge, and (e) the bias direction (docs/METHOD.md#rule-weight-update,
+ * #rule-bias-update, #numerics). Directions are
  * "gradient-like": the step applies p ← (1−η)p − η·g.
  */
 final class WeightUpdateGraph {

@@ -7,7 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The per-task input permutation as a one-hot matrix P, so that x[:, perm] = x · P is a plain
- * matrix product inside the graph (the stock gather has a wrong gradient, DESIGN facts).
+ * matrix product inside the graph (the stock gather has a wrong gradient,
+ * docs/METHOD.md#dev-permutation-product).
  */
 public final class Permutation {
 

@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The numbers of one inner step and of a K=2 unroll in the interchange vocabulary of
- * DESIGN.md §10, so that an independent implementation can check ours (and we theirs).
+ * docs/METHOD.md#canonical-names, so that an independent implementation can check ours (and we theirs).
  * Always computed in float64.
  */
 public final class Trace {

@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One truncation as one SameDiff graph: K inner steps of the learned rule, and (optionally)
- * the meta-objective after each step, summed (DESIGN.md §4). φ, the unlabelled batches, the
+ * the meta-objective after each step, summed (docs/METHOD.md#unroll). φ, the unlabelled batches, the
  * labelled support/query batch and the input permutation are placeholders; θ are variables.
  * The graph is a pure function of its inputs: no random op inside.
  */
