@@ -2,9 +2,11 @@ package org.metaunsup.examples;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.metaunsup.cli.ProcessSetup;
+import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.CurvePoint;
@@ -15,7 +17,6 @@ import org.metaunsup.eval.Evaluation;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.Methods;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -37,7 +38,7 @@ public final class EvaluateRuleExample {
      * @return mean ± se per method and step
      */
     public static CurveTable run(String config, String rule, String arch, int steps, int seeds) {
-        Nd4jSetup.init();
+        ProcessSetup.init();   // this program owns its process: the command line's settings
         EvalData data = EvalData.of(Datasets.load("mnist14"));
         ExperimentConfig cfg = ConfigLoader.load(config);
         BaseModelConfig base = Architectures.parse(arch, data.dim(), cfg.base().activation());
@@ -47,7 +48,7 @@ public final class EvaluateRuleExample {
                 cfg.objective().lambda());
         Evaluation.Result r = new Evaluation(cfg, base, data, protocol, 7, DataType.FLOAT)
                 .run(methods, null, () -> false);
-        return new CurveTable(r.points(), java.util.Map.of());
+        return new CurveTable(r.points(), Map.of());
     }
 
     /** @param args config, rule, arch, steps, seeds (defaults: small random 48x3,32 20 2) */

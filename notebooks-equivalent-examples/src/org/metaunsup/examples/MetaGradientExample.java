@@ -1,7 +1,12 @@
 package org.metaunsup.examples;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
@@ -9,13 +14,11 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
-import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.MetaGradient;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,11 +37,11 @@ public final class MetaGradientExample {
      * @return the truncation's results
      */
     public static MetaGradient run(String config, int steps, long seed) {
-        Nd4jSetup.init();
+        ProcessSetup.init();   // this program owns its process: the command line's settings
         DataSplits letters = Datasets.load("alphabet14");
         ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(letters.train().dim());
         Task task = new TaskSampler(letters.train(), TaskConfig.forObjective(cfg.objective())).sample(seed);
-        java.util.List<INDArray> batches = new java.util.ArrayList<>();
+        List<INDArray> batches = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
             batches.add(task.unlabelled(t, cfg.innerBatch()).features(DataType.FLOAT));
         }
@@ -53,7 +56,7 @@ public final class MetaGradientExample {
     public static void main(String[] args) {
         MetaGradient mg = run("small", 3, 1);
         System.out.printf(Locale.ROOT, "summed meta-loss %.4f, per step %s, gradient norm %.3e%n", mg.metaLoss(),
-                java.util.Arrays.toString(mg.stepLoss()), mg.globalNorm());
+                Arrays.toString(mg.stepLoss()), mg.globalNorm());
         for (Map.Entry<String, INDArray> e : mg.gradient().values().entrySet()) {
             System.out.printf(Locale.ROOT, "  %-28s |grad| %.3e%n", e.getKey(), e.getValue().norm2Number().doubleValue());
         }

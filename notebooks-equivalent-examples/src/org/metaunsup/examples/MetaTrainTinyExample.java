@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.train.MetaTrainer;
 import org.metaunsup.train.MetricsRow;
-import org.metaunsup.util.Nd4jSetup;
 
 /**
  * Meta-train the rule for a few outer steps on {@code tiny} alphabet tasks with two worker
@@ -26,7 +26,7 @@ public final class MetaTrainTinyExample {
      * @throws IOException if the run folder cannot be written
      */
     public static List<Double> run(Path runDir, int steps) throws IOException {
-        Nd4jSetup.init();
+        ProcessSetup.init();   // this program owns its process: the command line's settings
         List<Double> losses = new ArrayList<>();
         MetaTrainer.Options options = MetaTrainer.Options.threads(runDir, "tiny", steps, 2).withEvaluation(0, 1);
         new MetaTrainer(options, new MetaTrainer.Listener() {

@@ -2,6 +2,7 @@ package org.metaunsup.examples;
 
 import java.util.List;
 import java.util.Locale;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
@@ -12,7 +13,6 @@ import org.metaunsup.data.TaskSampler;
 import org.metaunsup.eval.InnerLoop;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -30,7 +30,7 @@ public final class OneInnerStepExample {
      * @return the learning curve, step 0 first
      */
     public static List<InnerLoop.Point> run(String config, int steps, long seed) {
-        Nd4jSetup.init();
+        ProcessSetup.init();   // this program owns its process: the command line's settings
         DataSplits mnist = Datasets.load("mnist14");
         ExperimentConfig cfg = ConfigLoader.load(config).withInputWidth(mnist.train().dim());
         Theta theta = Theta.init(new ThetaSpec(cfg.rule(), cfg.base().topWidth()), seed, DataType.FLOAT);

@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * Emits the forward pass of the base MLP f(x; φ) (DESIGN.md §1): for every layer
+ * Emits the forward pass of the base MLP f(x; φ) (docs/METHOD.md#base-model): for every layer
  * z = BN(x_prev · W) + b and x = act(z), where BN normalises each unit over the current
  * minibatch (population variance, eps 1e-6, no scale, no running averages).
  */
@@ -21,7 +21,7 @@ public final class BaseModelGraph {
      * Activations of one forward pass.
      *
      * @param x post-activations x^0 … x^L, each [batch, n_l] (x^0 is the input)
-     * @param z pre-activations; index l holds z^l for l ≥ 1, index 0 holds x^0 (DESIGN §9:
+     * @param z pre-activations; index l holds z^l for l ≥ 1, index 0 holds x^0 (docs/METHOD.md#numerics:
      *     for the input layer z := x)
      */
     public record Activations(List<SDVariable> x, List<SDVariable> z) {

@@ -4,14 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.rule.Theta;
+import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Values of the base params φ between truncations: W^l, V^l [n_{l−1}, n_l] and b^l [n_l] for
- * l = 1..L (list index l−1).
+ * l = 1..L (list index l−1). The same values serve the core (truncations, the rule step) and
+ * the loading API ({@code export.LearnedRule}, {@code export.BaseModel}); there the input order
+ * is the user's (the rule is applied with the identity permutation).
  *
  * @param w forward weights
  * @param v backward weights
@@ -19,14 +21,18 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record PhiState(List<INDArray> w, List<INDArray> v, List<INDArray> b) {
 
+    /** Copies the lists (not the arrays) and checks that every layer has all three tensors. */
     public PhiState {
         w = List.copyOf(w);
         v = List.copyOf(v);
         b = List.copyOf(b);
+        if (w.size() != v.size() || w.size() != b.size() || w.isEmpty()) {
+            throw new IllegalArgumentException("base params need W, V and b for every layer");
+        }
     }
 
     /**
-     * Fresh base params (DESIGN.md §1): W and V ~ truncated normal(0, 0.01), b ~ truncated
+     * Fresh base params (docs/METHOD.md#base-model): W and V ~ truncated normal(0, 0.01), b ~ truncated
      * normal(0, 0.1), truncated at 2 std.
      *
      * @param base shape
@@ -54,7 +60,7 @@ public record PhiState(List<INDArray> w, List<INDArray> v, List<INDArray> b) {
         }
         double[] d = new double[(int) n];
         for (int i = 0; i < d.length; i++) {
-            d[i] = std * Theta.truncatedGaussian(rng);
+            d[i] = std * TruncatedNormal.draw(rng);
         }
         return Nd4j.create(d, shape, DataType.DOUBLE).castTo(dtype);
     }

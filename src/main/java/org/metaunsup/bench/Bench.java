@@ -1,20 +1,30 @@
 package org.metaunsup.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.unroll.GradientFunction;
+import org.metaunsup.unroll.MetaGradient;
 import org.metaunsup.unroll.Permutation;
+import org.metaunsup.unroll.ReusingMemoryMgr;
 import org.metaunsup.unroll.RuleStep;
 import org.metaunsup.unroll.RuntimePolicy;
 import org.metaunsup.unroll.TruncationInputs;
@@ -58,9 +68,9 @@ public final class Bench {
      * @param progress receives one line per phase (may be null)
      * @return results by key, in report order
      */
-    public static Map<String, Object> run(ExperimentConfig cfg, Settings s, java.util.function.Consumer<String> progress)
+    public static Map<String, Object> run(ExperimentConfig cfg, Settings s, Consumer<String> progress)
             throws InterruptedException {
-        java.util.function.Consumer<String> log = progress == null ? x -> { } : progress;
+        Consumer<String> log = progress == null ? x -> { } : progress;
         Map<String, Object> r = new LinkedHashMap<>();
         BaseModelConfig base = cfg.base();
         r.put("config", cfg.name());
@@ -126,10 +136,10 @@ public final class Bench {
         Map<String, INDArray> uph = in.placeholders(unroll);
         log.accept("first meta-gradient (builds the gradient function)");
         t0 = System.nanoTime();
-        org.metaunsup.unroll.GradientFunction.ensureBuilt(sd);
+        GradientFunction.ensureBuilt(sd);
         r.put("gradient_function_build_ms", ms(t0));
         RuntimePolicy.installed().beforePass();
-        org.metaunsup.unroll.MetaGradient.compute(unroll, in);
+        MetaGradient.compute(unroll, in);
         double first = ms(t0);
         r.put("meta_gradient_ms_first", first);
         SameDiff grad = sd.getFunction("grad");
@@ -144,18 +154,18 @@ public final class Bench {
             }
             long gc0 = gcMs();
             long faults0 = minorFaults();
-            var pool0 = org.metaunsup.unroll.ReusingMemoryMgr.threadStats();
+            var pool0 = ReusingMemoryMgr.threadStats();
             long t = System.nanoTime();
             // Inside the timing: whatever the process's policy runs before a pass is part of
             // what a meta-gradient costs it.
             RuntimePolicy.installed().beforePass();
-            org.metaunsup.unroll.MetaGradient.compute(unroll, in);
+            MetaGradient.compute(unroll, in);
             grads.add(ms(t));
             if (profile) {
                 sd.setListeners();
                 r.put("profile_ms_gc", (double) (gcMs() - gc0));
                 r.put("profile_page_faults", minorFaults() - faults0);
-                var pool1 = org.metaunsup.unroll.ReusingMemoryMgr.threadStats();
+                var pool1 = ReusingMemoryMgr.threadStats();
                 long hits = pool1.hits() - pool0.hits();
                 long asked = hits + pool1.misses() - pool0.misses();
                 r.put("profile_array_pool_hit_pct", asked == 0 ? 0.0 : 100.0 * hits / asked);
@@ -203,28 +213,28 @@ public final class Bench {
         for (int w = 0; w < workers; w++) {
             UnrollGraph g = w == 0 && warm != null ? warm : UnrollGraph.build(cfg.graph(), base, s.steps(), theta, true, s.dtype());
             if (g != warm) {
-                org.metaunsup.unroll.MetaGradient.compute(g, in);   // builds its gradient function, first pass
+                MetaGradient.compute(g, in);   // builds its gradient function, first pass
             }
             graphs.add(g);
         }
         // Every worker first makes one untimed pass on its own thread: sessions and array pools
         // are per thread, and a meta-training worker thread lives for the whole run, so its first
         // pass (a new session's graph walk, an empty pool) is not what it makes per minute.
-        java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(graphs.size() + 1);
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        CyclicBarrier ready = new CyclicBarrier(graphs.size() + 1);
+        CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (UnrollGraph g : graphs) {
             Thread t = new Thread(() -> {
                 try {
                     try {
-                        org.metaunsup.unroll.MetaGradient.compute(g, in);
+                        MetaGradient.compute(g, in);
                     } finally {
                         ready.await();
                     }
                     start.await();
                     for (int i = 0; i < s.gradRepeats(); i++) {
-                        org.metaunsup.unroll.MetaGradient.compute(g, in);
+                        MetaGradient.compute(g, in);
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
@@ -235,7 +245,7 @@ public final class Bench {
         }
         try {
             ready.await();
-        } catch (java.util.concurrent.BrokenBarrierException e) {
+        } catch (BrokenBarrierException e) {
             throw new IllegalStateException("bench worker failed before timing", e);
         }
         long t0 = System.nanoTime();
@@ -253,7 +263,7 @@ public final class Bench {
     /** The eight op types that took longest, with their counts and milliseconds. */
     private static String top(OpTimingListener timing) {
         StringBuilder top = new StringBuilder();
-        timing.byType().stream().limit(Integer.getInteger("metaunsup.bench_top_ops", 8)).forEach(o -> top.append(String.format(java.util.Locale.ROOT,
+        timing.byType().stream().limit(Integer.getInteger("metaunsup.bench_top_ops", 8)).forEach(o -> top.append(String.format(Locale.ROOT,
                 "%s x%d %.1fms; ", o.op(), o.count(), o.ms())));
         return top.toString().trim();
     }
@@ -318,7 +328,7 @@ public final class Bench {
 
     private static long gcMs() {
         long t = 0;
-        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             t += Math.max(0, gc.getCollectionTime());
         }
         return t;

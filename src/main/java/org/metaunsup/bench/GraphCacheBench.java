@@ -1,10 +1,13 @@
 package org.metaunsup.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.TaskDistributionConfig;
@@ -41,7 +44,7 @@ public final class GraphCacheBench {
         Theta theta = Theta.init(spec, 1, dtype);
         UnrollGraphCache cache = UnrollGraphCache.byCount(cfg.graph(), Integer.MAX_VALUE);
         List<int[]> grid = new ArrayList<>();
-        for (int k : java.util.stream.IntStream.of(dist.truncation().lo(), dist.truncation().hi()).distinct().toArray()) {
+        for (int k : IntStream.of(dist.truncation().lo(), dist.truncation().hi()).distinct().toArray()) {
             for (int depth = dist.hiddenLayers().lo(); depth <= dist.hiddenLayers().hi(); depth++) {
                 for (int w : TaskDraws.widthGrid(dist.hiddenWidth())) {
                     grid.add(new int[] {k, depth, w});
@@ -56,7 +59,7 @@ public final class GraphCacheBench {
         for (int[] g : grid) {
             int[] widths = new int[g[1] + 2];
             widths[0] = cfg.base().inputWidth();
-            java.util.Arrays.fill(widths, 1, g[1] + 1, g[2]);
+            Arrays.fill(widths, 1, g[1] + 1, g[2]);
             widths[g[1] + 1] = cfg.base().topWidth();
             BaseModelConfig base = new BaseModelConfig(widths, cfg.base().activation());
             long t0 = System.nanoTime();
@@ -66,7 +69,7 @@ public final class GraphCacheBench {
             double now = settledRssMb();
             estimated.add(estimatedMb);
             rss.add(now - rss0);
-            log.accept(String.format(java.util.Locale.ROOT, "%s k=%d: %.1f s, %d forward ops, resident %+.0f MB "
+            log.accept(String.format(Locale.ROOT, "%s k=%d: %.1f s, %d forward ops, resident %+.0f MB "
                     + "(estimate of the cache %.0f MB)", base.describe(), g[0], (System.nanoTime() - t0) / 1e9,
                     graph.sameDiff().getOps().size(), now - rss0, estimatedMb));
         }

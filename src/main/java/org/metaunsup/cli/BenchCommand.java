@@ -10,7 +10,6 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.OutputPaths;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
@@ -64,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             OutputPaths.file(json, "--json");   // before the minutes of measuring
         }
-        Nd4jSetup.init();
+        ProcessSetup.init();
         if (graphCache != null && graphCache < 1) {
             throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
         }

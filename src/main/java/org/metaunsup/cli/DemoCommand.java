@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.metaunsup.BadInputException;
+import org.metaunsup.DivergenceException;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
@@ -19,8 +21,6 @@ import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
 import org.metaunsup.eval.CurveChart;
 import org.metaunsup.eval.InnerLoop;
-import org.metaunsup.BadInputException;
-import org.metaunsup.DivergenceException;
 import org.metaunsup.eval.MeanSe;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
@@ -30,9 +30,8 @@ import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.rule.ThetaFiles;
+import org.metaunsup.rule.ThetaFolder;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -82,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
-        Nd4jSetup.init();
+        ProcessSetup.init();
         DataSplits data = Datasets.load(dataset);
         cfg = cfg.withInputWidth(data.train().dim());
         // A θ file (docs/THETA_FORMAT.md) through the loading API: --rule FILE, else the newest
@@ -110,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("note: no theta file (*" + ThetaFile.EXTENSION + ") in models/: falling back to the "
                     + "meta-initialised rule of config " + cfg.name() + " (random theta, never meta-trained)");
         } else {
-            theta = ThetaFiles.read(ruleDir, cfg.rule(), DataType.FLOAT);
+            theta = ThetaFolder.read(ruleDir, cfg.rule(), DataType.FLOAT);
             ruleName = "rule " + ruleDir;
         }
         Map<String, Object> seedInfo = new LinkedHashMap<>();

@@ -10,7 +10,6 @@ import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.EvalData;
-import org.metaunsup.util.Nd4jSetup;
 
 /**
  * What the evaluation commands ({@code evaluate}, {@code transfer}, {@code invariance},
@@ -33,7 +32,7 @@ record EvalInputs(ExperimentConfig config, DataSplits splits, EvalData data, Bas
      *     unlabelled split
      */
     static EvalInputs load(ExperimentConfig cfg, String dataset, String arch) {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         DataSplits splits = Datasets.load(dataset);
         EvalData data = EvalData.of(splits);
         ExperimentConfig fitted = cfg.withInputWidth(data.dim());

@@ -6,7 +6,7 @@ import org.metaunsup.DivergenceException;
 
 /**
  * The one place that turns a failure of any command into an exit code and one line on stderr
- * (DESIGN.md §8). Commands only throw: {@link BadInputException} (and its
+ * (docs/METHOD.md#command-line). Commands only throw: {@link BadInputException} (and its
  * {@link org.metaunsup.OutputException}) for bad input or a bad output location → 2,
  * {@link DivergenceException} → 1, out of memory → 1, anything else → 1 as an internal error.
  * The stack trace is printed only with {@code --verbose}.

@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.metaunsup.BadInputException;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.data.DataSplits;
@@ -23,14 +24,12 @@ import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
-import org.metaunsup.export.BaseParams;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -81,7 +80,7 @@ final class FeaturesCommand implements Callable<Integer> {
         // Before minutes of inner steps: a folder that cannot be written, or a user's folder of other
         // things, is refused now (the results replace an earlier features folder only when complete).
         OutputPaths.folder(out, "--out", RunFolder.MANIFEST);
-        Nd4jSetup.init();
+        ProcessSetup.init();
         LearnedRule r = rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
         if (r.isMetaInitialised()) {
             System.err.println("note: " + r.describe() + " has never been meta-trained");
@@ -139,7 +138,7 @@ final class FeaturesCommand implements Callable<Integer> {
             Files.deleteIfExists(tmp);
         }
         Path phiDir = Files.createDirectories(out.resolve("phi"));
-        BaseParams phi = ex.model().params();
+        PhiState phi = ex.model().params();
         for (int l = 1; l <= phi.depth(); l++) {
             npy(phiDir.resolve("W" + l + ".npy"), phi.w().get(l - 1));
             npy(phiDir.resolve("V" + l + ".npy"), phi.v().get(l - 1));

@@ -9,7 +9,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.metaunsup.train.MetaTrainer;
 import org.metaunsup.train.MetricsRow;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +64,7 @@ final class MetatrainCommand implements Callable<Integer> {
                 DataType.FLOAT, evalSteps, evalSeeds);
         Progress progress = new Progress();
         MetaTrainer trainer = new MetaTrainer(o, progress, null);
-        Nd4jSetup.init();
+        ProcessSetup.init();
         MetaTrainer.Result r;
         try (StopSignal stop = new StopSignal(); progress) {
             r = trainer.run(stop::requested);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  */
 final class ReadoutOptions {
 
-    /** Ridge λ of every readout (DESIGN §5). */
+    /** Ridge λ of every readout (docs/METHOD.md#meta-objective). */
     static final double LAMBDA = 0.1;
 
     @Option(names = "--shots", defaultValue = "10", description = "labelled support examples per class (default: ${DEFAULT-VALUE})")

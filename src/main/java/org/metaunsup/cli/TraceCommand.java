@@ -14,7 +14,6 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.io.TraceFiles;
 import org.metaunsup.unroll.Trace;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
@@ -51,7 +50,7 @@ final class TraceCommand implements Callable<Integer> {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new BadInputException("--tolerance must be a finite number >= 0, got " + tolerance);
         }
-        Nd4jSetup.init();
+        ProcessSetup.init();
         return out != null ? write() : verify();
     }
 

@@ -2,6 +2,7 @@ package org.metaunsup.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.metaunsup.BadInputException;
+import org.metaunsup.io.IoMessages;
 
 /**
  * Reads experiment configs: a built-in name ({@code tiny}, {@code small}, {@code paper}, files
@@ -44,7 +46,7 @@ public final class ConfigLoader {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             own = read(r, p.toString());
         } catch (IOException e) {
-            throw new BadInputException("cannot read config " + p + ": " + org.metaunsup.io.IoMessages.reason(e));
+            throw new BadInputException("cannot read config " + p + ": " + IoMessages.reason(e));
         }
         Map<String, String> merged = new LinkedHashMap<>();
         String parent = own.remove("extends");
@@ -63,7 +65,7 @@ public final class ConfigLoader {
             if (in == null) {
                 throw new IllegalStateException("built-in config missing from the jar: " + name);
             }
-            return read(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), name);
+            return read(new InputStreamReader(in, StandardCharsets.UTF_8), name);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

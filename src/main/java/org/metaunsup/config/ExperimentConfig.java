@@ -3,7 +3,7 @@ package org.metaunsup.config;
 import java.util.Map;
 
 /**
- * Everything a run needs to know, resolved from a config file (DESIGN.md §6), by concern: what
+ * Everything a run needs to know, resolved from a config file (docs/METHOD.md#configs), by concern: what
  * the graphs compute ({@link GraphConfig}), how meta-training draws tasks
  * ({@link TaskDistributionConfig}) and the outer optimiser ({@link OuterConfig}). Immutable;
  * per-run values (seeds, θ, φ) live elsewhere. The file keys are declared once, in

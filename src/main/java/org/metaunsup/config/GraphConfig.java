@@ -1,7 +1,8 @@
 package org.metaunsup.config;
 
 /**
- * Everything that fixes what a truncation graph computes (DESIGN.md §1–§3): the default base
+ * Everything that fixes what a truncation graph computes (docs/METHOD.md#base-model to
+ * #meta-objective): the default base
  * model, the rule widths, the meta-objective, the inner batch and the inner step size η. Graphs
  * of the {@code unroll} package depend on this and on nothing else of the config.
  *

@@ -1,7 +1,7 @@
 package org.metaunsup.config;
 
 /**
- * The few-shot ridge-regression meta-objective (DESIGN.md §3).
+ * The few-shot ridge-regression meta-objective (docs/METHOD.md#meta-objective).
  *
  * @param classes N-way
  * @param supportPerClass labelled support examples per class

@@ -1,7 +1,7 @@
 package org.metaunsup.config;
 
 /**
- * The outer optimiser (DESIGN.md §4): Adam on θ with global-norm clipping of the
+ * The outer optimiser (docs/METHOD.md#outer-optimiser): Adam on θ with global-norm clipping of the
  * meta-gradient, a batch of meta-gradients per outer step, and how often meta-training writes a
  * checkpoint and runs its held-out evaluation.
  *

@@ -1,7 +1,7 @@
 package org.metaunsup.config;
 
 /**
- * Widths of the learned update rule (DESIGN.md §2). A trained θ is tied to these and to the
+ * Widths of the learned update rule (docs/METHOD.md#rule). A trained θ is tied to these and to the
  * base model's top width (the top-down network mixes all top units).
  *
  * @param hidden h, channels of the per-layer hidden state

@@ -1,7 +1,9 @@
 package org.metaunsup.config;
 
+import java.util.List;
+
 /**
- * How meta-training draws its tasks (DESIGN.md §4): the base architecture's ranges, the total
+ * How meta-training draws its tasks (docs/METHOD.md#tasks): the base architecture's ranges, the total
  * inner length T of a task and the truncation length k. Evaluation and traces ignore it.
  *
  * @param hiddenLayers sampled number of hidden layers
@@ -16,5 +18,5 @@ public record TaskDistributionConfig(IntRange hiddenLayers, IntRange hiddenWidth
                                      IntRange truncation, String augmentation, DatasetMix datasets) {
 
     /** The values {@code task.augmentation} accepts. */
-    public static final java.util.List<String> AUGMENTATIONS = java.util.List.of("none", "alphabet");
+    public static final List<String> AUGMENTATIONS = List.of("none", "alphabet");
 }

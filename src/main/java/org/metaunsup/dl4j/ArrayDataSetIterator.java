@@ -3,6 +3,7 @@ package org.metaunsup.dl4j;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.metaunsup.data.Dataset;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -53,7 +54,7 @@ public final class ArrayDataSetIterator implements DataSetIterator {
         INDArray f = Nd4j.create(x, new long[] {indices.length, data.dim()}, 'c');
         INDArray y = null;
         if (withLabels) {
-            y = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, indices.length, data.numClasses());
+            y = Nd4j.zeros(DataType.FLOAT, indices.length, data.numClasses());
             for (int i = 0; i < indices.length; i++) {
                 y.putScalar(i, data.label(indices[i]), 1.0);
             }

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Keeps a BatchNormalization layer's scale γ at exactly 1 during fine-tuning: the base model's
- * batch norm has no learned scale (DESIGN.md §1), and DL4J cannot lock γ without also locking
+ * batch norm has no learned scale (docs/METHOD.md#base-model), and DL4J cannot lock γ without also locking
  * β (which carries the base model's bias b). Applied by DL4J after every parameter update.
  *
  * <p>Attach it with {@code constrainAllParameters}: in DL4J 1.0.0-M2.1 the BatchNormalization

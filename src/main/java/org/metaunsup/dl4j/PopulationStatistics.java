@@ -2,9 +2,9 @@ package org.metaunsup.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.export.BaseModel;
-import org.metaunsup.export.BaseParams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Fixed batch-norm statistics of a base model over a whole unlabelled data set, for inference.
  *
  * <p>The base model normalises every layer with the statistics of the current minibatch
- * (DESIGN.md §1): its features depend on which examples share a batch. For a feature extractor
+ * (docs/METHOD.md#base-model): its features depend on which examples share a batch. For a feature extractor
  * DL4J users expect one fixed function, so we take the <i>population</i> statistics: for layer l
  * the mean μ^l and population variance (σ²)^l of a^l = x^{l−1}·W^l over all N examples, where
  * x^{l−1} is itself computed with the population statistics of the layers below. This equals
@@ -28,7 +28,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance, long count) {
 
-    /** Epsilon of the base model's batch norm (DESIGN.md §1). */
+    /** Epsilon of the base model's batch norm (docs/METHOD.md#base-model). */
     public static final double BN_EPS = 1e-6;
 
     /** Copies the lists. */
@@ -49,7 +49,7 @@ public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance,
     public static PopulationStatistics compute(BaseModel model, DataSetIterator data) {
         List<INDArray> means = new ArrayList<>();
         List<INDArray> vars = new ArrayList<>();
-        BaseParams p = model.params();
+        PhiState p = model.params();
         long count = 0;
         for (int l = 1; l <= p.depth(); l++) {
             data.reset();
@@ -103,7 +103,7 @@ public record PopulationStatistics(List<INDArray> mean, List<INDArray> variance,
     private static INDArray forward(BaseModel model, List<INDArray> means, List<INDArray> vars, INDArray x,
                                     int layers) {
         INDArray h = x;
-        BaseParams p = model.params();
+        PhiState p = model.params();
         for (int l = 1; l <= layers; l++) {
             INDArray a = h.mmul(p.w().get(l - 1).castTo(DataType.DOUBLE));
             INDArray z = a.subRowVector(means.get(l - 1))

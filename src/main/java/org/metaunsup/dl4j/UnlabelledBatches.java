@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Turns a {@link DataSetIterator} of (unlabelled) images into the fixed-size batches an inner
@@ -74,13 +75,13 @@ public final class UnlabelledBatches implements Iterator<INDArray> {
             }
         }
         INDArray all = pending.size() == 1 ? pending.get(0) : Nd4j.concat(0, pending.toArray(new INDArray[0]));
-        INDArray out = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, batch),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        INDArray out = all.get(NDArrayIndex.interval(0, batch),
+                NDArrayIndex.all()).dup();
         pending.clear();
         pendingRows = all.size(0) - batch;
         if (pendingRows > 0) {
-            pending.add(all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(batch, all.size(0)),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+            pending.add(all.get(NDArrayIndex.interval(batch, all.size(0)),
+                    NDArrayIndex.all()).dup());
         }
         return out;
     }

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Applies a frozen rule to a fresh base model for N inner steps on a task's unlabelled stream
  * and measures the few-shot ridge readout on the features every few steps: the learning curve
- * of DESIGN.md §5. With θ = null the rule is never applied (random features).
+ * of docs/METHOD.md#evaluation. With θ = null the rule is never applied (random features).
  */
 public final class InnerLoop {
 

@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The few-shot ridge readout on given features: exactly the meta-objective's fragment
- * ({@link RidgeObjective}, DESIGN.md §3) with the features as an input instead of the base model's
+ * ({@link RidgeObjective}, docs/METHOD.md#meta-objective) with the features as an input instead of
+ * the base model's
  * output, so the number it reports for the rule is the meta-objective itself and the same number
  * is defined for every baseline. Evaluated in float64. One graph per shape, built on first use.
  */

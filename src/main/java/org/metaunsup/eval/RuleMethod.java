@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The learned rule: a frozen θ applied to a fresh base model, one inner step per unlabelled
- * minibatch (DESIGN.md §2); features are x^L. θ from a file, or the meta-initialisation.
+ * minibatch (docs/METHOD.md#rule); features are x^L. θ from a file, or the meta-initialisation.
  */
 public final class RuleMethod implements FeatureMethod {
 

@@ -1,9 +1,15 @@
 package org.metaunsup.eval;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ExperimentConfig;
@@ -11,17 +17,17 @@ import org.metaunsup.config.TaskDistributionConfig;
 import org.metaunsup.export.ThetaCard;
 import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.rule.ThetaFiles;
+import org.metaunsup.rule.ThetaFolder;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Reads the {@code --rule} argument: {@code random} (θ at its meta-initialisation, DESIGN.md §9,
+ * Reads the {@code --rule} argument: {@code random} (θ at its meta-initialisation, docs/METHOD.md#theta-init,
  * from the run seed), {@code none} (no rule: the random-features baseline), or a path to a trained
  * θ. The one place that knows θ file formats: a θ file ({@code *.theta.fb}, {@link ThetaFile}, what
  * {@code metatrain} exports), or a θ folder ({@code theta/*.npy} + {@code index.json},
- * {@link ThetaFiles}: traces and {@code models/}).
+ * {@link ThetaFolder}: traces and {@code models/}).
  */
 public final class RuleSource {
 
@@ -69,7 +75,7 @@ public final class RuleSource {
             if (isRandom()) {
                 return "meta-init theta";
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(outer step (\\d+)\\)").matcher(description);
+            Matcher m = Pattern.compile("\\(outer step (\\d+)\\)").matcher(description);
             return m.find() ? "theta, outer step " + m.group(1) : Path.of(spec).getFileName().toString();
         }
     }
@@ -111,7 +117,7 @@ public final class RuleSource {
             return new Loaded(spec, "rule " + p + step, c.theta(), c.theta().spec().topUnits(),
                     recordedTasks(c.card(), cfg));
         }
-        Theta theta = ThetaFiles.read(p, cfg.rule(), DataType.FLOAT);
+        Theta theta = ThetaFolder.read(p, cfg.rule(), DataType.FLOAT);
         int top = (int) theta.get("top.mix1.w").shape()[0];
         return new Loaded(spec, "rule " + p, theta, top);
     }
@@ -128,19 +134,19 @@ public final class RuleSource {
      * @param max most rules taken from one folder of θ files
      * @return the rules in order
      */
-    public static java.util.List<Loaded> loadEach(String specs, ExperimentConfig cfg, int topWidth, long runSeed,
+    public static List<Loaded> loadEach(String specs, ExperimentConfig cfg, int topWidth, long runSeed,
                                                   int max) {
-        java.util.List<Loaded> out = new java.util.ArrayList<>();
+        List<Loaded> out = new ArrayList<>();
         for (String spec : specs.split(",")) {
             String s = spec.trim();
             Path p = Path.of(s);
             if (!s.equals("random") && !s.equals("none") && Files.isDirectory(p)
                     && !Files.isRegularFile(p.resolve("index.json"))) {
-                java.util.List<Path> files;
-                try (java.util.stream.Stream<Path> list = Files.list(p)) {
+                List<Path> files;
+                try (Stream<Path> list = Files.list(p)) {
                     files = list.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)).sorted()
                             .toList();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new BadInputException(s + ": cannot list (" + e.getMessage() + ")");
                 }
                 if (files.isEmpty()) {
@@ -158,11 +164,11 @@ public final class RuleSource {
     }
 
     /** Evenly spaced entries, first and last included. */
-    static <T> java.util.List<T> thin(java.util.List<T> all, int max) {
+    static <T> List<T> thin(List<T> all, int max) {
         if (all.size() <= max || max < 2) {
-            return max < 2 && !all.isEmpty() ? java.util.List.of(all.get(all.size() - 1)) : all;
+            return max < 2 && !all.isEmpty() ? List.of(all.get(all.size() - 1)) : all;
         }
-        java.util.List<T> out = new java.util.ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (int i = 0; i < max; i++) {
             out.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (max - 1))));
         }

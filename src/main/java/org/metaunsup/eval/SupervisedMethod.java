@@ -1,15 +1,16 @@
 package org.metaunsup.eval;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.unroll.TruncationInputs;
+import org.metaunsup.util.Seeds;
+import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -29,7 +30,6 @@ public final class SupervisedMethod implements FeatureMethod {
 
     /** Adam learning rate. */
     public static final double LEARNING_RATE = 3e-3;
-    private static final Object STDOUT_LOCK = new Object();
 
     @Override
     public String id() {
@@ -56,7 +56,7 @@ public final class SupervisedMethod implements FeatureMethod {
         private boolean gradientBuilt;
 
         SupervisedRun(MethodContext ctx) {
-            this(ctx.arch(), ctx.initSeed(), org.metaunsup.util.Seeds.stream(ctx.seed(), "supervised-head"),
+            this(ctx.arch(), ctx.initSeed(), Seeds.stream(ctx.seed(), "supervised-head"),
                     ctx.labelled().supervisedBatch(ctx.perm(), ctx.dtype()),
                     ctx.labelled().supervisedY(), ctx.labelled().data().classes(), ctx.dtype());
         }
@@ -72,7 +72,7 @@ public final class SupervisedMethod implements FeatureMethod {
          * @param classes C, the head's width
          * @param dt floating type
          */
-        SupervisedRun(BaseModelConfig arch, long initSeed, java.util.SplittableRandom headRng, INDArray x,
+        SupervisedRun(BaseModelConfig arch, long initSeed, SplittableRandom headRng, INDArray x,
                       int[] y, int classes, DataType dt) {
             PhiState phi0 = PhiState.init(arch, initSeed, dt);
             List<SDVariable> w = new ArrayList<>();
@@ -86,7 +86,7 @@ public final class SupervisedMethod implements FeatureMethod {
             SDVariable features = BaseModelGraph.forward(sd, new PhiVars(w, w, b), xIn, arch.activation()).top();
             double[] hw = new double[arch.topWidth() * classes];
             for (int i = 0; i < hw.length; i++) {
-                hw[i] = org.metaunsup.rule.Theta.truncatedGaussian(headRng) / Math.sqrt(arch.topWidth());
+                hw[i] = TruncatedNormal.draw(headRng) / Math.sqrt(arch.topWidth());
             }
             SDVariable headW = sd.var("head_w", Nd4j.create(hw, new long[] {arch.topWidth(), classes},
                     DataType.DOUBLE).castTo(dt));
@@ -107,16 +107,9 @@ public final class SupervisedMethod implements FeatureMethod {
         @Override
         public void train(int steps) {
             if (!gradientBuilt && steps > 0) {
-                // Building the gradient function prints a line per op to stdout; stdout carries results.
-                synchronized (STDOUT_LOCK) {
-                    PrintStream out = System.out;
-                    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-                    try {
-                        sd.createGradFunction();
-                    } finally {
-                        System.setOut(out);
-                    }
-                }
+                // SameDiff prints a line per op to stdout while it builds this; the command line
+                // drops those lines (cli.Logging). A library never swaps the caller's System.out.
+                sd.createGradFunction();
                 gradientBuilt = true;
             }
             DataSet batch = new DataSet(trainX, trainY);

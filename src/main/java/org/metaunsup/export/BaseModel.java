@@ -1,18 +1,24 @@
 package org.metaunsup.export;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A base model trained with a learned rule: its shape, its parameters and how many inner steps
- * made it. Its features are x^L of DESIGN.md §1; with batch statistics they depend on the batch
+ * made it. Its features are x^L of docs/METHOD.md#base-model; with batch statistics they depend on the batch
  * ({@link #features}); {@code dl4j.PopulationStatistics} fixes them for inference.
  *
  * @param architecture widths n_0 … n_L and activation
  * @param params φ after training
  * @param innerSteps inner steps applied
  */
-public record BaseModel(BaseModelConfig architecture, BaseParams params, int innerSteps) {
+public record BaseModel(BaseModelConfig architecture, PhiState params, int innerSteps) {
 
     /** Checks that the parameters have the architecture's shapes. */
     public BaseModel {
@@ -23,7 +29,7 @@ public record BaseModel(BaseModelConfig architecture, BaseParams params, int inn
         for (int l = 1; l <= architecture.depth(); l++) {
             long[] wShape = params.w().get(l - 1).shape();
             if (wShape.length != 2 || wShape[0] != architecture.width(l - 1) || wShape[1] != architecture.width(l)) {
-                throw new IllegalArgumentException("W" + l + " has shape " + java.util.Arrays.toString(wShape)
+                throw new IllegalArgumentException("W" + l + " has shape " + Arrays.toString(wShape)
                         + ", architecture " + architecture.describe());
             }
         }
@@ -50,12 +56,12 @@ public record BaseModel(BaseModelConfig architecture, BaseParams params, int inn
      */
     public INDArray features(INDArray x, int batch) {
         CoreAdapter.ForwardGraph g = CoreAdapter.forwardGraph(architecture, x.dataType());
-        java.util.List<INDArray> parts = new java.util.ArrayList<>();
+        List<INDArray> parts = new ArrayList<>();
         for (long i = 0; i < x.size(0); i += batch) {
             long end = Math.min(x.size(0), i + batch);
-            parts.add(g.features(params, x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, end),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all())));
+            parts.add(g.features(params, x.get(NDArrayIndex.interval(i, end),
+                    NDArrayIndex.all())));
         }
-        return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 }

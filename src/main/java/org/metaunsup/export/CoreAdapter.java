@@ -18,6 +18,7 @@ import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.GraphNames;
 import org.metaunsup.unroll.RuleStep;
+import org.metaunsup.unroll.RuntimePolicy;
 import org.metaunsup.unroll.TruncationInputs;
 import org.metaunsup.unroll.UnrollGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -82,7 +83,7 @@ public final class CoreAdapter {
     }
 
     /**
-     * Meta-initialised θ (DESIGN.md §9).
+     * Meta-initialised θ (docs/METHOD.md#theta-init).
      *
      * @param cfg config (rule widths; the top width is the config's base top width)
      * @param seed init seed
@@ -161,8 +162,8 @@ public final class CoreAdapter {
          * @param x unlabelled batch [batch, D], in the user's input order (identity permutation)
          * @return placeholder values by name
          */
-        public Map<String, INDArray> placeholders(BaseParams phi, INDArray x) {
-            return new TruncationInputs(toPhi(phi), identity, List.of(x), null, null, null, null, 0)
+        public Map<String, INDArray> placeholders(PhiState phi, INDArray x) {
+            return new TruncationInputs(phi, identity, List.of(x), null, null, null, null, 0)
                     .placeholders(graph);
         }
 
@@ -178,16 +179,16 @@ public final class CoreAdapter {
          * @param x unlabelled batch [batch, D]
          * @return base params after
          */
-        public BaseParams step(BaseParams phi, INDArray x) {
-            return fromPhi(step.apply(toPhi(phi), identity, x));
+        public PhiState step(PhiState phi, INDArray x) {
+            return step.apply(phi, identity, x);
         }
 
         /**
          * @param outputs values returned by the graph
          * @return the updated base params among them
          */
-        public BaseParams phiFrom(Map<String, INDArray> outputs) {
-            return fromPhi(TruncationInputs.phiAfter(graph, outputs));
+        public PhiState phiFrom(Map<String, INDArray> outputs) {
+            return TruncationInputs.phiAfter(graph, outputs);
         }
     }
 
@@ -206,10 +207,10 @@ public final class CoreAdapter {
      * @param arch shape
      * @param seed init seed
      * @param dtype array type
-     * @return fresh base params (DESIGN.md §1)
+     * @return fresh base params (docs/METHOD.md#base-model)
      */
-    public static BaseParams initPhi(BaseModelConfig arch, long seed, DataType dtype) {
-        return fromPhi(PhiState.init(arch, seed, dtype));
+    public static PhiState initPhi(BaseModelConfig arch, long seed, DataType dtype) {
+        return PhiState.init(arch, seed, dtype);
     }
 
     /**
@@ -240,7 +241,7 @@ public final class CoreAdapter {
          * @param x inputs [n, D]; BN uses the statistics of these n rows
          * @return x^L [n, top]
          */
-        public INDArray features(BaseParams phi, INDArray x) {
+        public INDArray features(PhiState phi, INDArray x) {
             Map<String, INDArray> ph = new HashMap<>();
             for (int l = 1; l <= arch.depth(); l++) {
                 ph.put(GraphNames.phiW(l), phi.w().get(l - 1).castTo(dtype));
@@ -260,11 +261,11 @@ public final class CoreAdapter {
         return new ForwardGraph(arch, dtype);
     }
 
-    private static PhiState toPhi(BaseParams p) {
-        return new PhiState(p.w(), p.v(), p.b());
-    }
-
-    private static BaseParams fromPhi(PhiState p) {
-        return new BaseParams(p.w(), p.v(), p.b());
+    /**
+     * What the process owner chose to do before a rule step ({@link RuntimePolicy#beforeStep()} of
+     * the installed policy; nothing unless one was installed).
+     */
+    static void beforeStep() {
+        RuntimePolicy.installed().beforeStep();
     }
 }

@@ -1,22 +1,30 @@
 package org.metaunsup.export;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.metaunsup.BadInputException;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.util.CustomOps;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A learned unsupervised update rule, ready to train base models: θ with its card. Load one
- * with {@link #load} (one call: registers our ops, validates the file) and train a base model
+ * with {@link #load} (one call: registers our ops, validates the file; nothing else of the
+ * process changes: nd4j's thread counts, the runtime policy and {@code System.out} stay the
+ * caller's) and train a base model
  * of <b>any</b> architecture whose top width is {@link #topUnits()} on unlabelled data:
  *
  * <pre>{@code
@@ -66,7 +74,7 @@ public final class LearnedRule {
      * @return the rule (card with outer step 0)
      */
     public static LearnedRule metaInitialised(String configNameOrPath, long seed) {
-        Nd4jSetup.init();
+        CustomOps.register();
         ExperimentConfig cfg = ConfigLoader.load(configNameOrPath);
         Theta theta = CoreAdapter.initTheta(cfg, seed, DataType.FLOAT);
         ThetaCard card = ThetaCard.of(cfg, 0, Map.of("theta_init", seed), Map.of());
@@ -81,7 +89,7 @@ public final class LearnedRule {
      * @return the rule
      */
     public static LearnedRule of(Theta theta, ThetaCard card) {
-        Nd4jSetup.init();
+        CustomOps.register();
         if (!card.rule().toConfig().equals(CoreAdapter.rule(theta)) || card.topUnits() != CoreAdapter.topUnits(theta)) {
             throw new IllegalArgumentException("card does not describe this theta");
         }
@@ -96,20 +104,20 @@ public final class LearnedRule {
      * @return the file, or empty when there is none
      */
     public static Optional<Path> newestIn(Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
-        try (var files = java.nio.file.Files.list(dir)) {
+        try (var files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)
-                            && java.nio.file.Files.isRegularFile(f))
-                    .max(java.util.Comparator.<Path, java.nio.file.attribute.FileTime>comparing(f -> {
+                            && Files.isRegularFile(f))
+                    .max(Comparator.<Path, FileTime>comparing(f -> {
                         try {
-                            return java.nio.file.Files.getLastModifiedTime(f);
-                        } catch (java.io.IOException e) {
-                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                            return Files.getLastModifiedTime(f);
+                        } catch (IOException e) {
+                            return FileTime.fromMillis(0);
                         }
                     }).thenComparing(f -> f.getFileName().toString()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadInputException("cannot list " + dir + ": " + e.getMessage());
         }
     }
@@ -121,7 +129,7 @@ public final class LearnedRule {
      * @return the card as written
      * @throws java.io.IOException on write failure
      */
-    public ThetaCard save(Path file) throws java.io.IOException {
+    public ThetaCard save(Path file) throws IOException {
         return ThetaFile.write(file, theta, card);
     }
 
@@ -204,7 +212,7 @@ public final class LearnedRule {
      * @param dtype floating type of the computation
      * @return a trainer holding phi0
      */
-    public Trainer trainer(BaseModelConfig arch, BaseParams phi0, DataType dtype) {
+    public Trainer trainer(BaseModelConfig arch, PhiState phi0, DataType dtype) {
         checkArchitecture(arch);
         new BaseModel(arch, phi0, 0);   // shape check
         return new Trainer(arch, CoreAdapter.stepGraph(config, arch, theta, dtype), phi0);
@@ -240,10 +248,10 @@ public final class LearnedRule {
     public static final class Trainer {
         private final BaseModelConfig arch;
         private final CoreAdapter.StepGraph graph;
-        private BaseParams phi;
+        private PhiState phi;
         private int steps;
 
-        private Trainer(BaseModelConfig arch, CoreAdapter.StepGraph graph, BaseParams phi0) {
+        private Trainer(BaseModelConfig arch, CoreAdapter.StepGraph graph, PhiState phi0) {
             this.arch = arch;
             this.graph = graph;
             this.phi = phi0;
@@ -255,7 +263,7 @@ public final class LearnedRule {
         }
 
         /**
-         * One inner step: p ← (1−η)p − η·g for every base param (DESIGN.md §2).
+         * One inner step: p ← (1−η)p − η·g for every base param (docs/METHOD.md#rule-step).
          *
          * @param x unlabelled batch [{@link #batch()}, n_0]
          * @return the model after the step
@@ -263,13 +271,12 @@ public final class LearnedRule {
         public BaseModel step(INDArray x) {
             if (x.rank() != 2 || x.size(0) != graph.batch() || x.size(1) != arch.inputWidth()) {
                 throw new IllegalArgumentException("an inner step takes a batch of shape [" + graph.batch() + ", "
-                        + arch.inputWidth() + "], got " + java.util.Arrays.toString(x.shape()));
+                        + arch.inputWidth() + "], got " + Arrays.toString(x.shape()));
             }
-            // nd4j frees native arrays only when their Java wrappers are collected; collecting
-            // before each pass lets it reuse the previous step's memory instead of faulting in
-            // fresh pages (docs/BENCHMARKS.md: steps grew from 0.5 s to 2 s without this).
-            System.gc();
-            BaseParams next = graph.step(phi, x.castTo(graph.dtype()));
+            // Whether to collect before a pass is the process owner's choice (unroll.RuntimePolicy):
+            // a library never calls System.gc() on its caller's JVM.
+            CoreAdapter.beforeStep();
+            PhiState next = graph.step(phi, x.castTo(graph.dtype()));
             if (!next.isFinite()) {
                 throw new IllegalStateException("base params became non-finite at inner step " + (steps + 1));
             }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.common.collect.ImmutableMap;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.RuleConfig;
@@ -73,7 +74,7 @@ public record ThetaCard(
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
-     * The rule widths (DESIGN.md §2; config keys {@code rule.*}).
+     * The rule widths (docs/METHOD.md#rule; config keys {@code rule.*}).
      *
      * @param hidden h
      * @param delta d
@@ -127,7 +128,7 @@ public record ThetaCard(
     public static ThetaCard of(ExperimentConfig cfg, long outerStep, Map<String, Long> seeds,
                                Map<String, String> dataChecksums) {
         return new ThetaCard(FORMAT, FORMAT_VERSION, Rule.of(cfg.rule()), cfg.base().topWidth(), cfg.eta(),
-                cfg.innerBatch(), cfg.base().activation().name().toLowerCase(java.util.Locale.ROOT), null, null,
+                cfg.innerBatch(), cfg.base().activation().name().toLowerCase(Locale.ROOT), null, null,
                 cfg.name(), cfg.toProperties(), BuildInfo.version(), BuildInfo.commit(), outerStep, seeds,
                 dataChecksums, Instant.now().toString(), null);
     }

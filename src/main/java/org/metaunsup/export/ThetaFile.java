@@ -1,5 +1,6 @@
 package org.metaunsup.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.util.CustomOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A θ file: one SameDiff FlatBuffers file (docs/THETA_FORMAT.md) that holds
  * <ul>
- *   <li>θ as graph VARIABLEs {@code theta/<canonical name>} (DESIGN.md §10 names and layouts);</li>
+ *   <li>θ as graph VARIABLEs {@code theta/<canonical name>} (names and layouts:
+ *   docs/METHOD.md#canonical-names);</li>
  *   <li>the graph of one inner step for the architecture recorded in the card (placeholders
  *       {@code phi/W1 …}, {@code input/perm_matrix}, {@code input/x0}; outputs
  *       {@code unroll/phi/...}), so that plain {@code SameDiff.fromFlatFile} can run the rule;</li>
@@ -66,7 +68,7 @@ public final class ThetaFile {
      * @throws IllegalArgumentException when the card does not describe θ
      */
     public static ThetaCard write(Path file, Theta theta, ThetaCard card) throws IOException {
-        Nd4jSetup.init();
+        CustomOps.register();   // the only process-wide thing a library call does
         if (!ThetaCard.FORMAT.equals(card.format()) || card.formatVersion() != ThetaCard.FORMAT_VERSION) {
             throw new IllegalArgumentException("card format " + card.format() + " v" + card.formatVersion()
                     + ", this writer writes " + ThetaCard.FORMAT + " v" + ThetaCard.FORMAT_VERSION);
@@ -112,7 +114,7 @@ public final class ThetaFile {
      * @return card, θ and the stored graph
      */
     public static Contents read(Path file) {
-        Nd4jSetup.init();
+        CustomOps.register();   // the only process-wide thing a library call does
         SameDiff sd = parse(file);
         SDVariable cardVar = sd.hasVariable(CARD_VARIABLE) ? sd.getVariable(CARD_VARIABLE) : null;
         if (cardVar == null || cardVar.getArr() == null) {
@@ -219,7 +221,7 @@ public final class ThetaFile {
         ThetaCard card;
         try {
             card = ThetaCard.fromJson(new String(b, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new BadInputException(file + ": unreadable theta card: " + e.getOriginalMessage(), e);
         }
         if (!ThetaCard.FORMAT.equals(card.format())) {

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format version 1.0, C order, little endian), the
- * interchange format of traces (DESIGN.md §10). Writing is atomic.
+ * interchange format of traces (docs/METHOD.md#canonical-names). Writing is atomic.
  */
 public final class Npy {
 

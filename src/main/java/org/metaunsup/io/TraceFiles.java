@@ -17,7 +17,7 @@ import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 /**
- * A trace folder (DESIGN.md §10, docs/TRACE_FORMAT.md): one float64 {@code .npy} file per
+ * A trace folder (docs/METHOD.md#canonical-names, docs/TRACE_FORMAT.md): one float64 {@code .npy} file per
  * named tensor ({@code theta/h.c0.w} → {@code theta__h.c0.w.npy}) and an {@code index.json}
  * listing {name, file, shape, meaning} plus the run's metadata.
  */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.metaunsup.ops.BroadcastScale;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -184,7 +185,7 @@ public class DifferentiableSolve extends LinearSolve {
      */
     public static void register() {
         // Our graphs' other custom op; registered together so one call serves every loader.
-        org.metaunsup.ops.BroadcastScale.register();
+        BroadcastScale.register();
         if (registered) {
             return;
         }

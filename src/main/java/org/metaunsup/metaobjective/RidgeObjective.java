@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Emits the few-shot ridge-regression meta-objective (DESIGN §3, §9) as a SameDiff fragment.
+ * Emits the few-shot ridge-regression meta-objective (docs/METHOD.md#meta-objective, #numerics) as
+ * a SameDiff fragment.
  *
  * <p>Inputs: features F [nS + nQ, d] (support rows first, then query rows; both went through
  * the base model together) and one-hot labels Y_s [nS, C], Y_q [nQ, C] in the graph dtype.
@@ -37,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class RidgeObjective {
 
-    /** Ridge factor λ of DESIGN §3. */
+    /** Ridge factor λ of docs/METHOD.md#meta-objective. */
     public static final double DEFAULT_LAMBDA = 0.1;
 
     static {
@@ -136,7 +137,7 @@ public final class RidgeObjective {
     }
 
     /**
-     * Centres and scales the targets (DESIGN §9) and takes the class of every row. Build once
+     * Centres and scales the targets (docs/METHOD.md#numerics) and takes the class of every row. Build once
      * and share between the instances that use the same labelled pair.
      *
      * @param sd the graph

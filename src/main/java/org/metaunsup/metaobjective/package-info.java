@@ -1,5 +1,6 @@
 /**
- * The meta-objective: few-shot ridge regression on the base model's features (DESIGN §3, §9).
+ * The meta-objective: few-shot ridge regression on the base model's features
+ * (docs/METHOD.md#meta-objective, #numerics).
  *
  * <p>{@link org.metaunsup.metaobjective.RidgeObjective} emits the loss and the support/query
  * accuracies as a SameDiff fragment under a name scope, once per inner step of an unroll;
@@ -14,9 +15,10 @@
  *       the support targets, with the query set's own statistics ({@code get_y_vec(batch_test)}),
  *       and the loss compares them with the row-normalised predictions ŷ/‖ŷ‖. We do the same.
  *   <li>The release divides the summed query error by the number of <em>support</em> rows
- *       ({@code batch_size = y_train.shape[0]}); DESIGN §3 says "mean over query rows". Equal
+ *       ({@code batch_size = y_train.shape[0]}); docs/METHOD.md#meta-objective says "mean over
+ *       query rows". Equal
  *       when nSupport = nQuery (always so in the release, which splits one batch in halves);
- *       we follow DESIGN.
+ *       we follow docs/METHOD.md#dev-query-mean.
  *   <li>The release inverts AᵀA + diag(λ,…,λ,0) explicitly ({@code tf.matrix_inverse}); we
  *       solve. Its accuracy takes the argmax of the normalised query predictions and of the
  *       centred targets; both argmaxes are unchanged by those positive row scalings and that

@@ -1,7 +1,9 @@
 package org.metaunsup.rule;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +48,7 @@ final class FlatTensors {
     static void checkFlat(ThetaSpec spec, INDArray flat) {
         if (flat.rank() != 1 || flat.length() != spec.size()) {
             throw new IllegalArgumentException("a flat theta buffer must be rank 1 with " + spec.size()
-                    + " entries, got shape " + java.util.Arrays.toString(flat.shape()));
+                    + " entries, got shape " + Arrays.toString(flat.shape()));
         }
         if (!flat.dataType().isFPType()) {
             throw new IllegalArgumentException("a flat theta buffer must be floating point, got " + flat.dataType());
@@ -68,9 +70,9 @@ final class FlatTensors {
             if (v == null) {
                 throw new IllegalArgumentException(what + " tensor missing: " + t.name());
             }
-            if (!java.util.Arrays.equals(v.shape(), t.shape())) {
+            if (!Arrays.equals(v.shape(), t.shape())) {
                 throw new IllegalArgumentException(what + " tensor " + t.name() + " has shape "
-                        + java.util.Arrays.toString(v.shape()) + ", expected " + java.util.Arrays.toString(t.shape()));
+                        + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(t.shape()));
             }
             views.get(t.name()).assign(v.dataType() == dtype ? v : v.castTo(dtype));
         }
@@ -130,7 +132,7 @@ final class FlatTensors {
             double[] d = new double[(int) n];
             b.asDoubleBuffer().get(d);
             return fromDoubles(spec, d, dtype);
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new BadInputException(kind + " bytes are truncated or malformed: " + e.getMessage(), e);
         }
     }

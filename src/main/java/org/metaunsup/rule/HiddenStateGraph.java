@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * (b) The per-layer hidden state h^l [units, batch, h] (DESIGN.md §2b, §9): per unit and
+ * (b) The per-layer hidden state h^l [units, batch, h] (docs/METHOD.md#rule-hidden-state,
+ * #numerics): per unit and
  * example the channels are 8 normalised weight statistics and the bias (broadcast over the
  * batch), then the batch-normed group x, z, sin(u), cos(u), d; two conv → BN → ReLU → UnitMix
  * blocks follow, where UnitMix is a residual block convolving along the unit axis.

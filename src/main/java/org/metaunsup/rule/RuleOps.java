@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  */
 final class RuleOps {
 
-    /** Epsilon of every batch norm inside the rule (DESIGN.md §2). */
+    /** Epsilon of every batch norm inside the rule (docs/METHOD.md#rule). */
     static final double BN_EPS = 1e-3;
 
     private final SameDiff sd;

@@ -1,7 +1,9 @@
 package org.metaunsup.rule;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Values of θ, the state the outer loop trains: one flat rank-1 buffer in the canonical order
  * of its {@link ThetaSpec} (tensors in spec order, each row-major in its canonical layout of
- * DESIGN.md §10), with each named tensor a live view into it. The outer optimiser works on
+ * docs/METHOD.md#canonical-names), with each named tensor a live view into it. The outer optimiser works on
  * {@link #flat()}; checkpoints and Spark ship {@link #toBytes()}; graphs copy the views in
  * ({@code UnrollGraph.loadTheta}). Not thread-safe.
  */
@@ -52,7 +54,7 @@ public final class Theta {
     }
 
     /**
-     * Initialises θ as in DESIGN.md §9 from an explicit seed.
+     * Initialises θ as in docs/METHOD.md#theta-init from an explicit seed.
      *
      * @param spec the tensor list
      * @param seed init seed
@@ -69,27 +71,14 @@ public final class Theta {
                 case TRUNCATED_NORMAL -> {
                     double std = 1.0 / Math.sqrt(t.fanIn());
                     for (int i = 0; i < n; i++) {
-                        data[off + i] = std * truncatedGaussian(rng);
+                        data[off + i] = std * TruncatedNormal.draw(rng);
                     }
                 }
-                case POINT_ONE -> java.util.Arrays.fill(data, off, off + n, 0.1);
+                case POINT_ONE -> Arrays.fill(data, off, off + n, 0.1);
                 case ZERO -> { }
             }
         }
         return new Theta(spec, Nd4j.createFromArray(data).castTo(dtype));
-    }
-
-    /**
-     * @param rng the random stream
-     * @return a standard normal draw resampled until it lies within 2 std
-     */
-    public static double truncatedGaussian(SplittableRandom rng) {
-        while (true) {
-            double g = rng.nextGaussian();
-            if (Math.abs(g) <= 2.0) {
-                return g;
-            }
-        }
     }
 
     /** @return the tensor list */

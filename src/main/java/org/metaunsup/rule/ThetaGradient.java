@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A meta-gradient ∂L/∂θ (or any other θ-shaped outer quantity: an Adam moment, a step) in the
@@ -50,7 +51,7 @@ public final class ThetaGradient {
      * @return an all-zero gradient
      */
     public static ThetaGradient zeros(ThetaSpec spec, DataType dtype) {
-        return new ThetaGradient(spec, org.nd4j.linalg.factory.Nd4j.zeros(dtype, spec.size()));
+        return new ThetaGradient(spec, Nd4j.zeros(dtype, spec.size()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.metaunsup.rule;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,7 +11,8 @@ import java.util.Objects;
 import org.metaunsup.config.RuleConfig;
 
 /**
- * The list of θ tensors of a rule, with canonical names and shapes (DESIGN.md §10) and how each
+ * The list of θ tensors of a rule, with canonical names and shapes
+ * (docs/METHOD.md#canonical-names) and how each
  * is initialised (§9). Convolution weights are [out, in, kernel], linear weights [in, out].
  * The shape of θ depends on the rule widths and on the base model's top width n_L, because
  * the top-down network mixes all top units.
@@ -218,7 +220,7 @@ public final class ThetaSpec {
      */
     public long fingerprint() {
         long h = 0xcbf29ce484222325L;
-        for (byte b : (rule + ";" + tensors.values()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : (rule + ";" + tensors.values()).getBytes(StandardCharsets.UTF_8)) {
             h ^= b;
             h *= 0x100000001b3L;
         }

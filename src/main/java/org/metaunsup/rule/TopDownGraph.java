@@ -5,7 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * (a) The top-down network: turns the top activations x^L [batch, n_L] into the error signal
- * d^L [n_L, batch, d] (DESIGN.md §2a). Convolutions run along the batch; the two middle blocks
+ * d^L [n_L, batch, d] (docs/METHOD.md#rule-top-down). Convolutions run along the batch; the two middle blocks
  * swap units and channels so that they mix all top units.
  */
 final class TopDownGraph {

@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Emits one inner step of the learned rule (DESIGN.md §2): forward pass of the base model on
+ * Emits one inner step of the learned rule (docs/METHOD.md#rule): forward pass of the base model on
  * an unlabelled batch, the top-down signal (a), hidden states and error signals from the top
  * layer down to the input (b, c), the weight and bias directions (d, e) and the fixed-η
  * application (f). No gradient of the base model is used. One instance serves every inner step
@@ -71,14 +71,14 @@ public final class UpdateRuleGraph {
         try (var s = sd.withNameScope("topdown")) {
             d = topDown.build(acts.top());
         }
-        Readouts[] readouts = new Readouts[depth + 1];
+        FusedReadouts[] readouts = new FusedReadouts[depth + 1];
         for (int l = depth; l >= 0; l--) {
             try (var s = sd.withNameScope("layer" + l)) {
                 int n = base.width(l);
                 SDVariable h = hidden.build(acts.x().get(l), acts.z().get(l), d,
                         l >= 1 ? phi.b(l) : null, l >= 1 ? phi.w(l) : null, l < depth ? phi.w(l + 1) : null,
                         n, batch);
-                readouts[l] = new Readouts(theta, h, n, batch);
+                readouts[l] = new FusedReadouts(theta, h, n, batch);
                 if (l >= 1) {
                     d = errorBelow(phi.v(l), d, acts.z().get(l), readouts[l], n, base.width(l - 1));
                 }
@@ -107,7 +107,7 @@ public final class UpdateRuleGraph {
      * (c) δ^l = d^l ⊙ sigmoid(z^l) + Linear(h^l), sent through V^l to the layer below and
      * divided per (unit, example) by its RMS over the channels.
      */
-    private SDVariable errorBelow(SDVariable v, SDVariable d, SDVariable z, Readouts r, int n, int nBelow) {
+    private SDVariable errorBelow(SDVariable v, SDVariable d, SDVariable z, FusedReadouts r, int n, int nBelow) {
         int channels = theta.spec().rule().delta();
         SDVariable gate = sd.expandDims(sd.transpose(sd.nn().sigmoid(z)), 2);         // [n, B, 1]
         SDVariable delta = GraphOps.scale(d, gate, 2).add(r.columns("delta", channels));            // [n, B, d]

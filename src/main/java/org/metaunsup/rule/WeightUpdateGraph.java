@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * (d) The update direction of one weight matrix [n_in, n_out] from the twelve candidate terms
- * and their learned merge, and (e) the bias direction (DESIGN.md §2d–e, §9). Directions are
+ * and their learned merge, and (e) the bias direction (docs/METHOD.md#rule-weight-update,
+ * #rule-bias-update, #numerics). Directions are
  * "gradient-like": the step applies p ← (1−η)p − η·g.
  */
 final class WeightUpdateGraph {
@@ -38,7 +39,7 @@ final class WeightUpdateGraph {
      * @param batch B
      * @return the direction g [n_in, n_out]
      */
-    SDVariable direction(String set, SDVariable w, Readouts upper, Readouts lower, SDVariable xUpper,
+    SDVariable direction(String set, SDVariable w, FusedReadouts upper, FusedReadouts lower, SDVariable xUpper,
                          SDVariable xLower, int batch) {
         int nIn = lower.units();
         int nOut = upper.units();
@@ -87,7 +88,7 @@ final class WeightUpdateGraph {
      * (e) Bias direction of one layer from its readouts: batch mean of Linear(h→1), shifted to
      * mean 0 if its mean is negative, then divided by √(0.5 + mean square).
      */
-    SDVariable biasDirection(Readouts upper, int units) {
+    SDVariable biasDirection(FusedReadouts upper, int units) {
         SDVariable db = sd.reshape(upper.columns("bias", 1).mean(1), units);       // [n]
         // min(mean, 0) = −relu(−mean): Δb −= min(mean(Δb), 0).
         db = db.add(sd.nn().relu(db.mean().neg(), 0.0));
@@ -106,7 +107,7 @@ final class WeightUpdateGraph {
     }
 
     /** "symm": U = (R + Rᵀ)/√2 with zero diagonal, R from one layer's h with both maps, /√n. */
-    private SDVariable symmetric(Readouts r, String term, double scale, int n) {
+    private SDVariable symmetric(FusedReadouts r, String term, double scale, int n) {
         SDVariable rr = cross(r.map(term + ".bot"), r.map(term + ".top"), scale);
         SDVariable symm = rr.add(sd.transpose(rr));
         return symm.mul(offDiagonal(n)).mul(1.0 / Math.sqrt(2.0 * n));

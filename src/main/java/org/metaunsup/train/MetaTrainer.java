@@ -22,7 +22,7 @@ import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Meta-training of one run folder (DESIGN.md §4): workers run truncations through an
+ * Meta-training of one run folder (docs/METHOD.md#meta-training): workers run truncations through an
  * {@link Engine}; each result is handed to the {@link Learner} as it completes, which applies one
  * Adam step per B gradients. The main thread writes a metrics row per outer step, runs the
  * held-out evaluation every {@code outer.eval_every} steps, and writes a checkpoint (plus θ

@@ -21,7 +21,9 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.unroll.RuntimePolicy;
+import org.metaunsup.util.CustomOps;
+import org.metaunsup.util.ThreadSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -34,7 +36,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * by Spark ({@code spark.task.maxFailures}, also in local mode: {@code local[N]} becomes
  * {@code local[N,4]}). No sockets or RPC of our own: Spark ships the bytes.
  *
- * <p>Executors build their graphs once per thread and reuse them ({@link WorkerContext}'s pool),
+ * <p>Executors build their graphs once per thread and keep them for the executor's life (each
+ * thread's {@link WorkerContext}s, by config, seed and dtype),
  * and need the data folder like the driver ({@code data/}, {@code -Dmetaunsup.data} or
  * {@code METAUNSUP_DATA}).
  */
@@ -198,9 +201,28 @@ public final class SparkEngine implements Engine {
 
         @Override
         public byte[] call(byte[] payload) throws Exception {
-            Nd4jSetup.init();   // an executor JVM needs our ops and thread settings too (idempotent)
+            setUpExecutor();
             failOnceIfAsked();
             return Codec.decode(payload, TruncationTask::run).toBytes();
+        }
+
+        private static boolean executorReady;
+
+        /**
+         * An executor JVM runs only our truncations, so this run owns it: the same thread
+         * settings, ops and runtime policy as the command line's (once per JVM; in local mode the
+         * driver's command line has already applied them and the policy is left as it is).
+         */
+        private static synchronized void setUpExecutor() {
+            if (executorReady) {
+                return;
+            }
+            ThreadSettings.apply();
+            CustomOps.register();
+            if (RuntimePolicy.installed() == RuntimePolicy.NONE) {
+                RuntimePolicy.COMMAND_LINE.install();
+            }
+            executorReady = true;
         }
 
         private static Truncation run(DataInputStream in) throws IOException {

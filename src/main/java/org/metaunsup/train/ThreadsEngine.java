@@ -17,6 +17,8 @@ public final class ThreadsEngine implements Engine {
     private final long seed;
     private final DataType dtype;
     private final List<Thread> threads = new ArrayList<>();
+    /** Where workers borrow their graph caches and hand them back when they end. */
+    private final GraphCachePool graphCaches;
 
     /**
      * @param config the run's config
@@ -24,9 +26,23 @@ public final class ThreadsEngine implements Engine {
      * @param dtype graphs' floating type
      */
     public ThreadsEngine(ExperimentConfig config, long seed, DataType dtype) {
+        this(config, seed, dtype, new GraphCachePool());
+    }
+
+    /**
+     * An engine whose workers borrow their graphs from a pool the caller keeps, so that a later
+     * engine in the same JVM (a resumed run, a test's second run) starts with graphs built.
+     *
+     * @param config the run's config
+     * @param seed run seed
+     * @param dtype graphs' floating type
+     * @param graphCaches the pool workers borrow from and hand back to
+     */
+    public ThreadsEngine(ExperimentConfig config, long seed, DataType dtype, GraphCachePool graphCaches) {
         this.config = config;
         this.seed = seed;
         this.dtype = dtype;
+        this.graphCaches = graphCaches;
     }
 
     @Override
@@ -40,7 +56,7 @@ public final class ThreadsEngine implements Engine {
     }
 
     private void loop(Sink sink, WorkerState initial, int threadCount) {
-        try (WorkerContext ctx = new WorkerContext(config, seed, dtype, threadCount)) {
+        try (WorkerContext ctx = new WorkerContext(config, seed, dtype, threadCount, graphCaches)) {
             WorkerState state = initial;
             while (sink.open()) {
                 VersionedTheta th = sink.theta();

@@ -23,15 +23,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class WorkerContext implements AutoCloseable {
 
     /**
-     * Graph caches not in use, by graph config. Building a graph and its gradient function costs
-     * seconds; a worker that ends (a run stopped, a Spark task done) hands its cache back, so the next
-     * worker of the same JVM (a resumed run, the next Spark task on that executor) starts warm. One
-     * cache is only ever used by one worker at a time.
-     */
-    private static final java.util.Map<org.metaunsup.config.GraphConfig, java.util.ArrayDeque<UnrollGraphCache>> POOL =
-            new java.util.HashMap<>();
-
-    /**
      * System property that sets the memory (MiB) one thread's cached graphs may hold; without it,
      * {@link #DEFAULT_GRAPH_SHARE} of the native memory limit split among the threads.
      */
@@ -48,6 +39,8 @@ public final class WorkerContext implements AutoCloseable {
     /** One sampler per dataset of {@code task.datasets}, in its order. */
     private final TaskSampler[] samplers;
     private final UnrollGraphCache graphs;
+    private final GraphCachePool pool;
+    private final long budget;
     private final DataType dtype;
     private Task lastTask;
 
@@ -67,7 +60,21 @@ public final class WorkerContext implements AutoCloseable {
      * @param threads worker threads of this JVM that share its memory (each has its own context)
      */
     public WorkerContext(ExperimentConfig config, long seed, DataType dtype, int threads) {
+        this(config, seed, dtype, threads, null);
+    }
+
+    /**
+     * @param config the run's config
+     * @param seed run seed
+     * @param dtype floating type of the graphs
+     * @param threads worker threads of this JVM that share its memory (each has its own context)
+     * @param pool where the graph cache is borrowed from and handed back to on {@link #close()}
+     *     (the engine's), or null for a cache of this context's own
+     */
+    public WorkerContext(ExperimentConfig config, long seed, DataType dtype, int threads, GraphCachePool pool) {
         this.config = config;
+        this.pool = pool;
+        this.budget = graphBudget(threads);
         this.dtype = dtype;
         this.draws = new TaskDraws(seed, config.task(), config.base().inputWidth(), config.base().topWidth());
         TaskConfig tc = taskConfig(config);
@@ -76,7 +83,8 @@ public final class WorkerContext implements AutoCloseable {
         for (int i = 0; i < samplers.length; i++) {
             samplers[i] = new TaskSampler(sets.get(i).train(), tc);
         }
-        this.graphs = borrow(config.graph(), graphBudget(threads));
+        this.graphs = pool == null ? UnrollGraphCache.byMemory(config.graph(), budget)
+                : pool.borrow(config.graph(), budget);
     }
 
     /**
@@ -87,21 +95,11 @@ public final class WorkerContext implements AutoCloseable {
         return NativeBudget.bytesPerThread(GRAPH_CACHE_MB_PROPERTY, DEFAULT_GRAPH_SHARE, threads);
     }
 
-    private static UnrollGraphCache borrow(org.metaunsup.config.GraphConfig g, long budget) {
-        synchronized (POOL) {
-            java.util.ArrayDeque<UnrollGraphCache> free = POOL.get(g);
-            if (free != null && !free.isEmpty()) {
-                return free.pop();
-            }
-        }
-        return UnrollGraphCache.byMemory(g, budget);
-    }
-
-    /** Hands this context's graphs back to the pool of this JVM; the context is not used afterwards. */
+    /** Hands this context's graphs back to its pool, if any; the context is not used afterwards. */
     @Override
     public void close() {
-        synchronized (POOL) {
-            POOL.computeIfAbsent(config.graph(), k -> new java.util.ArrayDeque<>()).push(graphs);
+        if (pool != null) {
+            pool.giveBack(config.graph(), budget, graphs);
         }
     }
 

@@ -1,12 +1,15 @@
 package org.metaunsup.unroll;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.autodiff.samediff.InferenceFactory;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -36,12 +39,12 @@ public final class GradientFunction {
      * Graphs whose sessions free arrays eagerly, by identity (SameDiff's own hashCode walks the
      * whole graph) and weakly (graphs may be dropped from caches).
      */
-    private static final java.util.List<java.lang.ref.WeakReference<SameDiff>> EAGER = new java.util.ArrayList<>();
+    private static final List<WeakReference<SameDiff>> EAGER = new ArrayList<>();
 
     private static boolean isEager(SameDiff sd) {
         synchronized (EAGER) {
             EAGER.removeIf(r -> r.get() == null);
-            for (java.lang.ref.WeakReference<SameDiff> r : EAGER) {
+            for (WeakReference<SameDiff> r : EAGER) {
                 if (r.get() == sd) {
                     return true;
                 }
@@ -52,7 +55,7 @@ public final class GradientFunction {
 
     private static volatile boolean eagerSessions;
     /** The factory bound before ours, delegated to for other graphs and restored on uninstall. */
-    private static org.nd4j.autodiff.samediff.InferenceFactory previous;
+    private static InferenceFactory previous;
 
     /**
      * Process-wide choices, made only by {@link RuntimePolicy#install()}.
@@ -63,7 +66,7 @@ public final class GradientFunction {
         if (eager && previous == null) {
             // SameDiff re-creates sessions (it clears them when a gradient function is added), so
             // the choice is made where every session is born.
-            org.nd4j.autodiff.samediff.InferenceFactory before = SameDiff.getInferenceFactory();
+            InferenceFactory before = SameDiff.getInferenceFactory();
             previous = before;
             SameDiff.bindInferenceFactory(sd -> {
                 if (!isEager(sd)) {
@@ -100,7 +103,7 @@ public final class GradientFunction {
     private static void freeEagerly(SameDiff sd) {
         if (!isEager(sd)) {
             synchronized (EAGER) {
-                EAGER.add(new java.lang.ref.WeakReference<>(sd));
+                EAGER.add(new WeakReference<>(sd));
             }
         }
         // A session born before the graph was registered (building the gradient function makes
@@ -215,7 +218,7 @@ public final class GradientFunction {
      * {@code small} K=5 pass with 23 outputs (JFR). Mixed types stay separate outputs.
      */
     private static void flatOutputs(SameDiff grad, String name, List<String> outputs, Map<String, INDArray> values) {
-        org.nd4j.linalg.api.buffer.DataType type = values.get(outputs.get(0)).dataType();
+        DataType type = values.get(outputs.get(0)).dataType();
         long[] encoded = new long[outputs.size() * 9];
         for (int i = 0; i < outputs.size(); i++) {
             INDArray v = values.get(outputs.get(i));

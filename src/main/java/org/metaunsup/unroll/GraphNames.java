@@ -2,7 +2,7 @@ package org.metaunsup.unroll;
 
 /**
  * The one place that names graph inputs and outputs, so that callers and tests address them
- * by name. Names follow the trace vocabulary of DESIGN.md §10.
+ * by name. Names follow the trace vocabulary of docs/METHOD.md#canonical-names.
  */
 public final class GraphNames {
 

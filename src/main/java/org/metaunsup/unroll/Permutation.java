@@ -1,12 +1,14 @@
 package org.metaunsup.unroll;
 
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The per-task input permutation as a one-hot matrix P, so that x[:, perm] = x · P is a plain
- * matrix product inside the graph (the stock gather has a wrong gradient, DESIGN facts).
+ * matrix product inside the graph (the stock gather has a wrong gradient,
+ * docs/METHOD.md#dev-permutation-product).
  */
 public final class Permutation {
 
@@ -36,7 +38,7 @@ public final class Permutation {
      * @param rng seeded stream
      * @return a uniformly random permutation of 0..n−1 (Fisher–Yates)
      */
-    public static int[] random(int n, java.util.SplittableRandom rng) {
+    public static int[] random(int n, SplittableRandom rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

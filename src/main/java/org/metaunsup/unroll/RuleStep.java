@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The forward rule step φ, x → φ′: one inner step of the learned rule (DESIGN.md §2), for one
+ * The forward rule step φ, x → φ′: one inner step of the learned rule (docs/METHOD.md#rule), for one
  * (graph config, architecture, θ spec, dtype). It owns a one-step graph (K = 1, no objective),
  * built once; new θ values are copied into it with {@link #loadTheta} (no rebuild), so the
  * same instance serves a frozen rule (evaluation, demo, bench) and a changing one

@@ -1,10 +1,12 @@
 package org.metaunsup.unroll;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.metaunsup.BadInputException;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -19,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The numbers of one inner step and of a K=2 unroll in the interchange vocabulary of
- * DESIGN.md §10, so that an independent implementation can check ours (and we theirs).
+ * docs/METHOD.md#canonical-names, so that an independent implementation can check ours (and we theirs).
  * Always computed in float64.
  */
 public final class Trace {
@@ -152,7 +154,7 @@ public final class Trace {
         boolean[] seen = new boolean[d];
         for (int p : perm) {
             if (p < 0 || p >= d || seen[p]) {
-                throw new org.metaunsup.BadInputException("trace tensor input/perm is not a permutation of 0.."
+                throw new BadInputException("trace tensor input/perm is not a permutation of 0.."
                         + (d - 1));
             }
             seen[p] = true;
@@ -164,7 +166,7 @@ public final class Trace {
             INDArray y = check(trace, "input/" + part + "_y", new long[] {rows});
             for (double v : y.castTo(DataType.DOUBLE).data().asDouble()) {
                 if (v != Math.rint(v) || v < 0 || v >= c) {
-                    throw new org.metaunsup.BadInputException("trace tensor input/" + part + "_y holds " + v
+                    throw new BadInputException("trace tensor input/" + part + "_y holds " + v
                             + ", not a class index in 0.." + (c - 1));
                 }
             }
@@ -173,13 +175,13 @@ public final class Trace {
 
     private static INDArray check(Map<String, INDArray> trace, String name, long[] shape) {
         INDArray a = require(trace, name);
-        if (!java.util.Arrays.equals(a.shape(), shape)) {
-            throw new org.metaunsup.BadInputException("trace tensor " + name + " has shape "
-                    + java.util.Arrays.toString(a.shape()) + ", the config and base model need "
-                    + java.util.Arrays.toString(shape));
+        if (!Arrays.equals(a.shape(), shape)) {
+            throw new BadInputException("trace tensor " + name + " has shape "
+                    + Arrays.toString(a.shape()) + ", the config and base model need "
+                    + Arrays.toString(shape));
         }
         if (a.isNaN().any() || a.isInfinite().any()) {
-            throw new org.metaunsup.BadInputException("trace tensor " + name + " holds NaN or infinite values");
+            throw new BadInputException("trace tensor " + name + " holds NaN or infinite values");
         }
         return a;
     }
@@ -225,7 +227,7 @@ public final class Trace {
     private static INDArray require(Map<String, INDArray> trace, String name) {
         INDArray a = trace.get(name);
         if (a == null) {
-            throw new org.metaunsup.BadInputException("trace has no tensor " + name);
+            throw new BadInputException("trace has no tensor " + name);
         }
         return a;
     }

@@ -1,5 +1,7 @@
 package org.metaunsup.unroll;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +77,9 @@ public record TruncationInputs(PhiState phi, int[] perm, List<INDArray> unlabell
 
     /** Placeholder shapes are not validated by SameDiff (SAMEDIFF-FACTS): check them here. */
     static INDArray checked(INDArray a, DataType dt, String name, long... shape) {
-        if (!java.util.Arrays.equals(a.shape(), shape)) {
-            throw new IllegalArgumentException(name + " has shape " + java.util.Arrays.toString(a.shape())
-                    + ", the graph expects " + java.util.Arrays.toString(shape));
+        if (!Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(a.shape())
+                    + ", the graph expects " + Arrays.toString(shape));
         }
         return a.dataType() == dt ? a : a.castTo(dt);
     }
@@ -105,9 +107,9 @@ public record TruncationInputs(PhiState phi, int[] perm, List<INDArray> unlabell
      * @return φ after the truncation
      */
     public static PhiState phiAfter(UnrollGraph graph, Map<String, INDArray> outputs) {
-        List<INDArray> w = new java.util.ArrayList<>();
-        List<INDArray> v = new java.util.ArrayList<>();
-        List<INDArray> b = new java.util.ArrayList<>();
+        List<INDArray> w = new ArrayList<>();
+        List<INDArray> v = new ArrayList<>();
+        List<INDArray> b = new ArrayList<>();
         for (int l = 1; l <= graph.base().depth(); l++) {
             w.add(outputs.get(GraphNames.outPhi("W" + l)));
             v.add(outputs.get(GraphNames.outPhi("V" + l)));

@@ -1,7 +1,9 @@
 package org.metaunsup.unroll;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
@@ -19,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One truncation as one SameDiff graph: K inner steps of the learned rule, and (optionally)
- * the meta-objective after each step, summed (DESIGN.md §4). φ, the unlabelled batches, the
+ * the meta-objective after each step, summed (docs/METHOD.md#unroll). φ, the unlabelled batches, the
  * labelled support/query batch and the input permutation are placeholders; θ are variables.
  * The graph is a pure function of its inputs: no random op inside.
  */
@@ -171,7 +173,7 @@ public final class UnrollGraph {
 
     /** @return a copy of the θ values currently in the graph */
     public Theta readTheta() {
-        java.util.Map<String, INDArray> v = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> v = new LinkedHashMap<>();
         for (String name : thetaNames) {
             v.put(name.substring(ThetaGraph.PREFIX.length()), sd.getVariable(name).getArr());
         }

@@ -3,6 +3,8 @@ package org.metaunsup.util;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,11 +172,11 @@ public final class Launcher {
 
     /** The class path of the URL class loader that loaded the class (Maven's exec:java). */
     private static Optional<String> loaderClassPath(Class<?> c) {
-        if (!(c.getClassLoader() instanceof java.net.URLClassLoader loader)) {
+        if (!(c.getClassLoader() instanceof URLClassLoader loader)) {
             return Optional.empty();
         }
         List<String> entries = new ArrayList<>();
-        for (java.net.URL u : loader.getURLs()) {
+        for (URL u : loader.getURLs()) {
             try {
                 entries.add(Path.of(u.toURI()).toString());
             } catch (URISyntaxException | RuntimeException e) {

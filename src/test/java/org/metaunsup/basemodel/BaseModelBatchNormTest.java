@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.metaunsup.testing.DoublePrecision;
 
 /**
- * The base model's batch norm (DESIGN §1): per unit, z − b has zero batch mean and
+ * The base model's batch norm (docs/METHOD.md#base-model): per unit, z − b has zero batch mean and
  * population variance v/(v + 1e-6), v the population variance of x_prev·W over the batch
  * (so ≈ 1 within 1e-6 when v is O(1)); no Bessel correction, no learned scale; x = act(z).
  */

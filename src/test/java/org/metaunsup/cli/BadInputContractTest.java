@@ -29,7 +29,7 @@ import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 /**
- * The command-line contract under bad input (DESIGN.md §8, issue 6), one table for every
+ * The command-line contract under bad input (docs/METHOD.md#command-line, issue 6), one table for every
  * command: each row runs a command in-process on a sandbox folder and asserts the exit code,
  * exactly one line on stderr naming the problem, no stack trace, none of SameDiff's per-op
  * lines on stdout, and the sandbox byte-for-byte as before (nothing left behind, nothing of

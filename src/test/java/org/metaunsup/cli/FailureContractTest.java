@@ -15,7 +15,7 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.report.RunFolder;
 import org.metaunsup.rule.Theta;
-import org.metaunsup.rule.ThetaFiles;
+import org.metaunsup.rule.ThetaFolder;
 import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -71,7 +71,7 @@ class FailureContractTest {
         Theta huge = Theta.init(new ThetaSpec(tiny.rule(), tiny.base().topWidth()), 1, DataType.DOUBLE);
         huge.values().values().forEach(a -> a.muli(1e38));
         Path rule = sb.resolve("huge-theta");
-        ThetaFiles.write(rule, huge, Map.of());
+        ThetaFolder.write(rule, huge, Map.of());
         Path run = sb.resolve("run");
         CliRunner.Result r = CliRunner.run("demo", "--config", "tiny", "--rule", rule.toString(), "--steps", "30",
                 "--every", "1", "--seeds", "1", "--out", run.toString());

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Datasets;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,7 +24,7 @@ class BaselinesTest {
 
     @BeforeAll
     static void load() {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         data = EvalData.of(Datasets.load("mnist14"));
         cfg = ConfigLoader.load("tiny").withInputWidth(data.dim());
     }

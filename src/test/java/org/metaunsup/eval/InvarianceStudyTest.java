@@ -10,13 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -34,7 +34,7 @@ class InvarianceStudyTest {
 
     @BeforeAll
     static void load() {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         mnist = Datasets.load("mnist14");
         cfg = ConfigLoader.load("tiny").withInputWidth(mnist.train().dim());
         arch = Architectures.parse("6,5,4", mnist.train().dim(), cfg.base().activation());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.cli.ProcessSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,7 +37,7 @@ class ReadoutsTest {
 
     @Test
     void separableFeaturesAreReadAlmostPerfectlyAndShuffledLabelsAtChance() {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         SplittableRandom rng = new SplittableRandom(7);
         double[][] centres = new double[CLASSES][DIM];
         for (double[] c : centres) {

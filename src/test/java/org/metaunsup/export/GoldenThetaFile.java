@@ -3,6 +3,7 @@ package org.metaunsup.export;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.io.Npy;
@@ -50,7 +51,7 @@ public final class GoldenThetaFile {
         System.out.println("wrote " + dir);
     }
 
-    static void write(Path dir, String prefix, BaseParams p) throws IOException {
+    static void write(Path dir, String prefix, PhiState p) throws IOException {
         for (int l = 1; l <= p.depth(); l++) {
             Npy.writeDouble(dir.resolve(prefix + "__W" + l + ".npy"), p.w().get(l - 1));
             Npy.writeDouble(dir.resolve(prefix + "__V" + l + ".npy"), p.v().get(l - 1));
@@ -58,7 +59,7 @@ public final class GoldenThetaFile {
         }
     }
 
-    static BaseParams read(Path dir, String prefix, int depth) {
+    static PhiState read(Path dir, String prefix, int depth) {
         List<INDArray> w = new java.util.ArrayList<>();
         List<INDArray> v = new java.util.ArrayList<>();
         List<INDArray> b = new java.util.ArrayList<>();
@@ -67,6 +68,6 @@ public final class GoldenThetaFile {
             v.add(Npy.read(dir.resolve(prefix + "__V" + l + ".npy"), DataType.DOUBLE));
             b.add(Npy.read(dir.resolve(prefix + "__b" + l + ".npy"), DataType.DOUBLE));
         }
-        return new BaseParams(w, v, b);
+        return new PhiState(w, v, b);
     }
 }

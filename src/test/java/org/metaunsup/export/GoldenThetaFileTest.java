@@ -1,5 +1,6 @@
 package org.metaunsup.export;
 
+import org.metaunsup.basemodel.PhiState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,11 +42,11 @@ class GoldenThetaFileTest {
         assertEquals(72, rule.theta().values().size());
 
         BaseModelConfig arch = new BaseModelConfig(GoldenThetaFile.ARCH, Activation.RELU);
-        BaseParams phi0 = GoldenThetaFile.read(dir, "phi0", 3);
+        PhiState phi0 = GoldenThetaFile.read(dir, "phi0", 3);
         LearnedRule.Trainer t = rule.trainer(arch, phi0, DataType.DOUBLE);
         t.step(Npy.read(dir.resolve("x0.npy"), DataType.DOUBLE));
         BaseModel m = t.step(Npy.read(dir.resolve("x1.npy"), DataType.DOUBLE));
-        BaseParams expected = GoldenThetaFile.read(dir, "phi2", 3);
+        PhiState expected = GoldenThetaFile.read(dir, "phi2", 3);
         for (int l = 0; l < 3; l++) {
             close(expected.w().get(l), m.params().w().get(l), "W" + (l + 1));
             close(expected.v().get(l), m.params().v().get(l), "V" + (l + 1));

@@ -1,5 +1,6 @@
 package org.metaunsup.export;
 
+import org.metaunsup.basemodel.PhiState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class ThetaFileFreshJvmTest {
         LearnedRule rule = LearnedRule.load(file);
         BaseModelConfig arch = new BaseModelConfig(card.architecture(), Activation.RELU);
         LearnedRule.Trainer t = rule.trainer(arch, 7, DataType.DOUBLE);
-        BaseParams phi0 = t.model().params();
+        PhiState phi0 = t.model().params();
         INDArray x = ExportFixture.uniform(1, rule.innerBatch(), arch.inputWidth());
         INDArray xe = ExportFixture.uniform(2, 30, arch.inputWidth());
         BaseModel m = t.step(x);

@@ -1,5 +1,6 @@
 package org.metaunsup.export;
 
+import org.metaunsup.basemodel.PhiState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,15 +76,15 @@ class ThetaFileTest {
         LearnedRule rule = LearnedRule.load(f);
         BaseModelConfig arch = new BaseModelConfig(rule.card().architecture(), Activation.RELU);
         LearnedRule.Trainer t = rule.trainer(arch, 7, DataType.DOUBLE);
-        BaseParams phi0 = t.model().params();
+        PhiState phi0 = t.model().params();
         INDArray x = ExportFixture.uniform(3, rule.innerBatch(), 16);
-        BaseParams phi1 = t.step(x).params();
+        PhiState phi1 = t.step(x).params();
 
         SameDiff plain = SameDiff.fromFlatFile(f.toFile());
         CoreAdapter.StepGraph names = CoreAdapter.stepGraph(ExportFixture.tiny(), arch, ExportFixture.theta(1),
                 DataType.DOUBLE);
         Map<String, INDArray> out = plain.output(names.placeholders(phi0, x), names.outputs());
-        BaseParams stored = names.phiFrom(out);
+        PhiState stored = names.phiFrom(out);
         for (int l = 0; l < arch.depth(); l++) {
             assertEquals(phi1.w().get(l), stored.w().get(l), "W" + (l + 1));
             assertEquals(phi1.v().get(l), stored.v().get(l), "V" + (l + 1));

@@ -1,7 +1,8 @@
 package org.metaunsup.metaobjective;
 
 /**
- * Plain-Java double-precision reference of the ridge meta-objective (DESIGN §3, §9), written
+ * Plain-Java double-precision reference of the ridge meta-objective
+ * (docs/METHOD.md#meta-objective, #numerics), written
  * independently of the graph: explicit loops and Gaussian elimination with partial pivoting.
  */
 final class RidgeReference {

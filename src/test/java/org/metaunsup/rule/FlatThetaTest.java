@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.RuleConfig;
+import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,7 +71,7 @@ class FlatThetaTest {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
         ThetaSpec.Tensor first = spec.tensors().get(0);
         double std = 1.0 / Math.sqrt(first.fanIn());
-        assertEquals((float) (std * Theta.truncatedGaussian(rng)), theta.get(first.name()).getFloat(0), 0f);
+        assertEquals((float) (std * TruncatedNormal.draw(rng)), theta.get(first.name()).getFloat(0), 0f);
         assertEquals(0.1f, theta.get("W.mix.w").getFloat(3), 0f);
         assertEquals(0f, theta.get("W.mix.b").getFloat(0), 0f);
     }

@@ -79,8 +79,8 @@ class RuleBlocksGradientTest {
         SDVariable hl = sd.var("hl", randn(3, nIn, B, H));
         SDVariable xu = sd.var("xu", randn(4, B, nOut));
         SDVariable xl = sd.var("xl", randn(5, B, nIn));
-        Readouts ru = new Readouts(th, hu, nOut, B);
-        Readouts rl = new Readouts(th, hl, nIn, B);
+        FusedReadouts ru = new FusedReadouts(th, hu, nOut, B);
+        FusedReadouts rl = new FusedReadouts(th, hl, nIn, B);
         SDVariable g = wu.direction("W", w, ru, rl, xu, xl, B);
         SDVariable bias = wu.biasDirection(ru, nOut);
         SDVariable loss = lin(sd, g, 9, nIn, nOut).add(lin(sd, bias, 10, nOut));

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -40,7 +40,7 @@ class LearningSanityTest {
 
     @Test
     void outerStepsLowerTheMetaLossOfTheTaskFamily() throws Exception {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         Path cfgFile = tmp.resolve("sanity.properties");
         Files.writeString(cfgFile, CONFIG);
         ExperimentConfig cfg = ConfigLoader.load(cfgFile.toString());

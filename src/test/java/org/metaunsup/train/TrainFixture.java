@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.cli.ProcessSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Runs meta-training in the test JVM and keeps what it said. */
@@ -44,7 +44,7 @@ final class TrainFixture {
      * @return options of a test run (threads, no held-out evaluation)
      */
     static MetaTrainer.Options tiny(Path dir, long steps, int workers) throws IOException {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         Path cfg = dir.resolveSibling(dir.getFileName() + "-tiny.properties");
         java.nio.file.Files.writeString(cfg, CONFIG);
         return MetaTrainer.Options.threads(dir, cfg.toString(), steps, workers).withEvaluation(0, 1);

@@ -19,7 +19,7 @@ import org.metaunsup.data.Glyphs;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
-import org.metaunsup.util.Nd4jSetup;
+import org.metaunsup.cli.ProcessSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Validation of meta-training: fixed tasks of the validation scripts, the same numbers every time, best.json. */
@@ -52,7 +52,7 @@ class ValidationEvaluationTest {
 
     @Test
     void sameThetaSameValidationNumbersAndBestJson() throws Exception {
-        Nd4jSetup.init();
+        ProcessSetup.init();
         ExperimentConfig cfg = ConfigLoader.load("tiny");
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
         Theta theta = Theta.init(spec, 11, DataType.FLOAT);

@@ -14,7 +14,7 @@ import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Every base-model activation of DESIGN §1 builds, steps and has a finite meta-gradient. With
+ * Every base-model activation of docs/METHOD.md#base-model builds, steps and has a finite meta-gradient. With
  * the step activation the features are piecewise constant in φ, so the meta-objective is
  * piecewise constant in θ and its gradient is exactly zero: a rule can be applied to step
  * networks (the rule never differentiates the base model) but not meta-trained through them.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.metaunsup.testing.DoublePrecision;
 
 /**
- * One θ serves base models of any depth and of per-layer widths (DESIGN §5 architecture
+ * One θ serves base models of any depth and of per-layer widths (docs/METHOD.md#evaluation architecture
  * generalisation); only the top width is tied to θ. Depths 1 to 5 with the {@code tiny} rule,
  * and θs built for other top widths, all build, run a K=2 unroll with finite outputs, and give a
  * finite meta-gradient.

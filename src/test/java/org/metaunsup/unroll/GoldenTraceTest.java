@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Our graph reproduces the independent implementation's numbers (DESIGN.md §10 trace), at the
+ * Our graph reproduces the independent implementation's numbers (docs/METHOD.md#canonical-names), at the
  * smallest shapes ({@code tiny}) and at the shapes meta-training uses ({@code small}), so that a
  * fast path that is wrong only at real sizes is caught.
  */

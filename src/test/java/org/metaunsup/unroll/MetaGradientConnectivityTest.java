@@ -24,7 +24,7 @@ import org.metaunsup.testing.DoublePrecision;
  *       any per-channel constant, so the loss does not depend on that bias at all;
  *   <li>{@code bias.b}, the bias of the Linear(h→1) of the bias update, whenever the mean of
  *       Δb is negative in every layer at every step: the rule then shifts Δb to mean zero,
- *       which removes the constant {@code bias.b} (DESIGN §9). That is data dependent; at θ
+ *       which removes the constant {@code bias.b} (docs/METHOD.md#numerics). That is data dependent; at θ
  *       init (bias.b = 0) it happens for some seeds (the golden trace's, for instance).
  * </ul>
  */

@@ -23,7 +23,8 @@ import org.metaunsup.testing.DoublePrecision;
  *
  * <p>Re-ordering the pixels by σ (perm placeholder π → π∘σ) together with the rows of W¹ and
  * V¹ leaves the base model's function unchanged. The learned rule, however, is not
- * equivariant at the input layer by design (DESIGN §2b, §9): h⁰ is computed for x⁰ too, with
+ * equivariant at the input layer by design (docs/METHOD.md#rule-hidden-state, #numerics): h⁰ is
+ * computed for x⁰ too, with
  * the unit-position code sin/cos(u_i) and the UnitMix convolutions along the unit axis, so
  * h⁰ of pixel i depends on the pixel's position and its neighbours. h⁰ feeds the "lower"
  * readouts of W¹'s direction (terms 5–12), hence after one inner step everything is

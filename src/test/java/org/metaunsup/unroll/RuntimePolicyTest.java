@@ -1,8 +1,10 @@
 package org.metaunsup.unroll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.metaunsup.util.CustomOps;
@@ -42,5 +44,13 @@ class RuntimePolicyTest {
         assertEquals(threads, Nd4j.getEnvironment().maxThreads());
         assertEquals(blas, Nd4j.factory().blas().getMaxThreads());
         assertSame(factory, SameDiff.getInferenceFactory());
+    }
+
+    @Test
+    void onlyTheCommandLineCollectsBeforeRuleSteps() {
+        assertTrue(RuntimePolicy.COMMAND_LINE.collectBeforeStep(), "features keeps its memory flat");
+        assertFalse(RuntimePolicy.COMMAND_LINE.collectBeforePass(), "eager sessions free each pass already");
+        assertFalse(RuntimePolicy.NONE.collectBeforeStep(), "a JVM that installs nothing is never collected");
+        assertFalse(new RuntimePolicy(true, true).collectBeforeStep(), "the two-choice policy does not collect");
     }
 }

@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@code rule.v_shares_w = false}: V gets its own readouts and mix (DESIGN §9), its direction is
+ * {@code rule.v_shares_w = false}: V gets its own readouts and mix
+ * (docs/METHOD.md#rule-weight-update), its direction is
  * computed from V's own ŵ, and those θ tensors receive verified meta-gradients.
  */
 @ExtendWith(DoublePrecision.class)

@@ -17,7 +17,8 @@ import org.metaunsup.testing.DoublePrecision;
 /**
  * With the mix weights {@code W.mix.w} and bias {@code W.mix.b} all zero, the twelve terms
  * contribute nothing, the norm-shrink projection and the renormalisation act on zero, and the
- * direction is g = −ŵ/7 (DESIGN §2d): W' = (1−η)W + η·ŵ/7 with ŵ = W/√(mean_col(W²) + 1e-6),
+ * direction is g = −ŵ/7 (docs/METHOD.md#rule-weight-update): W' = (1−η)W + η·ŵ/7 with ŵ =
+ * W/√(mean_col(W²) + 1e-6),
  * and V' = (1−η)V + η·ŵ/7 with ŵ from W (V receives W's change). Expected values are computed
  * in plain Java.
  */

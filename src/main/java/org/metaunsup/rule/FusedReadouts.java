@@ -5,9 +5,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * Every per-unit linear map of one layer's h — the readouts of terms 5–12, the δ map and the
- * bias map — computed by a single matrix product with the fused θ matrix, then sliced.
+ * bias map — computed by a single matrix product with the fused θ matrix, then sliced. (Not
+ * {@code eval.Readouts}, which scores features with the ridge and logistic readouts.)
  */
-final class Readouts {
+final class FusedReadouts {
 
     private final SameDiff sd;
     private final ThetaGraph theta;
@@ -15,7 +16,7 @@ final class Readouts {
     private final int units;
     private final int batch;
 
-    Readouts(ThetaGraph theta, SDVariable h, int units, int batch) {
+    FusedReadouts(ThetaGraph theta, SDVariable h, int units, int batch) {
         this.sd = theta.sameDiff();
         this.theta = theta;
         this.units = units;

@@ -3,6 +3,7 @@ package org.metaunsup.rule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * docs/TRACE_FORMAT.md), readable by NumPy and by other implementations. A trace folder is
  * also a θ folder.
  */
-public final class ThetaFiles {
+public final class ThetaFolder {
 
-    private ThetaFiles() {}
+    private ThetaFolder() {}
 
     /**
      * @param dir target folder
@@ -55,10 +56,10 @@ public final class ThetaFiles {
                 throw new BadInputException(dir + ": theta tensor " + t.name() + " missing (rule widths of the "
                         + "config do not match this theta?)");
             }
-            if (!java.util.Arrays.equals(a.shape(), t.shape())) {
+            if (!Arrays.equals(a.shape(), t.shape())) {
                 throw new BadInputException(dir + ": theta/" + t.name() + " has shape "
-                        + java.util.Arrays.toString(a.shape()) + ", the config's rule needs "
-                        + java.util.Arrays.toString(t.shape()));
+                        + Arrays.toString(a.shape()) + ", the config's rule needs "
+                        + Arrays.toString(t.shape()));
             }
             if (a.isNaN().any() || a.isInfinite().any()) {
                 throw new BadInputException(dir + ": theta/" + t.name() + " holds NaN or infinite values");
