@@ -3,6 +3,7 @@ package org.metaunsup.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.metaunsup.DivergenceException;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -57,30 +58,54 @@ public final class InnerLoop {
      * @param every evaluation period
      * @param progress called after every evaluation (may be null)
      * @return the curve, starting at step 0
+     * @throws DivergenceException when the meta-loss or φ leaves the finite numbers
      */
     public List<Point> run(Task task, long phiSeed, int steps, int every, Consumer<Point> progress) {
+        return run(task, phiSeed, steps, every, "the base model", progress);
+    }
+
+    /**
+     * @param task labelled pair, unlabelled stream and permutation
+     * @param phiSeed init seed of the base model
+     * @param steps inner steps N
+     * @param every evaluation period
+     * @param what what a divergence names, e.g. "the base model of task 1 under rule R"
+     * @param progress called after every evaluation (may be null)
+     * @return the curve, starting at step 0
+     * @throws DivergenceException when the meta-loss or φ leaves the finite numbers
+     */
+    public List<Point> run(Task task, long phiSeed, int steps, int every, String what, Consumer<Point> progress) {
         PhiState phi = PhiState.init(base, phiSeed, dtype);
         Batch s = task.support();
         Batch q = task.query();
         INDArray sx = s.features(dtype);
         INDArray qx = q.features(dtype);
         List<Point> curve = new ArrayList<>();
+        int lastFinite = 0;
         for (int t = 0; t <= steps; t++) {
             if (t % every == 0 || t == steps) {
                 ObjectiveGraph.Result r = step == null && !curve.isEmpty()
                         ? new ObjectiveGraph.Result(curve.get(0).metaLoss(), 0, curve.get(0).queryAccuracy())
                         : objective.evaluate(phi, task.permutation(), sx, s.y(), qx, q.y());
+                if (!Double.isFinite(r.loss())) {
+                    throw new DivergenceException(what, t, "meta-loss " + r.loss() + ", last finite at step "
+                            + lastFinite, null);
+                }
+                lastFinite = t;
                 Point p = new Point(t, r.loss(), r.queryAccuracy());
                 curve.add(p);
                 if (progress != null) {
                     progress.accept(p);
                 }
-                if (!Double.isFinite(r.loss())) {
-                    throw new IllegalStateException("meta-loss became " + r.loss() + " at inner step " + t);
-                }
             }
             if (t < steps && step != null) {
                 phi = step.apply(phi, task.permutation(), task.unlabelled(t, cfg.innerBatch()).features(dtype));
+                // Checked here, by type, rather than guessed later from the solve's complaint about
+                // absurd features: the first step whose weights are not finite is the divergence.
+                if (!phi.isFinite()) {
+                    throw new DivergenceException(what, t + 1, "non-finite weights; meta-loss last finite at step "
+                            + lastFinite, null);
+                }
             }
         }
         return curve;
