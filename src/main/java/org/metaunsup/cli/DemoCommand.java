@@ -34,9 +34,6 @@ final class DemoCommand implements Callable<Integer> {
             + "*.theta.fb in models/, else models/theta-<config>/, else the meta-initialised rule)")
     Path rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "dataset (default: ${DEFAULT-VALUE})")
-    String dataset;
-
     @Option(names = "--steps", defaultValue = "200", description = "inner steps (default: ${DEFAULT-VALUE})")
     int steps;
 
@@ -57,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         ExperimentConfig loadedCfg = study.loadConfig();
         StudyRun run = study.check();   // before loading anything
         Nd4jSetup.init();
-        DataSplits data = Datasets.load(dataset);
+        DataSplits data = Datasets.load(study.dataset);
         RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg.withInputWidth(data.train().dim()),
                 Path.of("models"), study.seed);
         if (adopted.message() != null) {
@@ -66,10 +63,10 @@ final class DemoCommand implements Callable<Integer> {
         ExperimentConfig cfg = adopted.config();
         RuleSource.Loaded loaded = adopted.rule();
         DemoStudy demo = new DemoStudy(cfg, data, loaded, steps, every, seeds, study.seed);
-        DemoFiles.Description description = new DemoFiles.Description(loaded.description(), dataset, steps);
+        DemoFiles.Description description = new DemoFiles.Description(loaded.description(), study.dataset, steps);
         Provenance provenance = Provenance.of("demo", cfg).seed("run", study.seed)
                 .seed("tasks", "task-<i> streams of the run seed, i < " + seeds)
-                .field("dataset", dataset).field("rule", loaded.spec()).field("base", cfg.base().describe())
+                .field("dataset", study.dataset).field("rule", loaded.spec()).field("base", cfg.base().describe())
                 .field("inner_steps", steps).build();
         return run.run(provenance, new StudyRun.Work() {
             @Override

@@ -41,11 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'random' (meta-initialised) or 'none'")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
-    String arch;
+    @Mixin
+    ArchOption arch;
 
     @Option(names = "--steps", defaultValue = "1000", description = "training steps per method (default: ${DEFAULT-VALUE})")
     int steps;
@@ -73,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvalProtocol protocol = readout.protocol(steps, every, seeds);
         long seed = study.seed;
-        EvalInputs in = EvalInputs.load(study.loadConfig(), dataset, arch);
+        EvalInputs in = EvalInputs.load(study.loadConfig(), study.dataset, arch.text);
         ExperimentConfig cfg = in.config();
         BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);

@@ -33,11 +33,8 @@ final class FiltersCommand implements Callable<Integer> {
             + "'random', or a folder of theta files (a metatrain run's theta/: its files in outer-step order)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
-    String arch;
+    @Mixin
+    ArchOption arch;
 
     @Option(names = "--steps", defaultValue = "1000", description = "inner steps per rule (default: ${DEFAULT-VALUE})")
     int steps;
@@ -60,7 +57,7 @@ final class FiltersCommand implements Callable<Integer> {
         long seed = study.seed;
         ExperimentConfig loadedCfg = study.loadConfig();
         StudyRun run = study.check();   // before loading anything
-        EvalInputs in = EvalInputs.load(loadedCfg, dataset, arch);
+        EvalInputs in = EvalInputs.load(loadedCfg, study.dataset, arch.text);
         ExperimentConfig cfg = in.config();
         EvalData data = in.data();
         Dataset images = data.trainSet();

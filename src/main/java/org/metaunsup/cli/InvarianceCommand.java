@@ -44,11 +44,8 @@ final class InvarianceCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
-    String arch;
+    @Mixin
+    ArchOption arch;
 
     @Option(names = "--permutations", defaultValue = "5", description = "random permutations besides the identity (default: ${DEFAULT-VALUE})")
     int permutations;
@@ -96,7 +93,7 @@ final class InvarianceCommand implements Callable<Integer> {
         long seed = study.seed;
         ExperimentConfig loadedCfg = study.loadConfig();
         StudyRun run = study.check();   // before loading anything
-        EvalInputs in = EvalInputs.load(loadedCfg, dataset, arch);
+        EvalInputs in = EvalInputs.load(loadedCfg, study.dataset, arch.text);
         ExperimentConfig cfg = in.config();
         EvalData data = in.data();
         BaseModelConfig base = in.base();

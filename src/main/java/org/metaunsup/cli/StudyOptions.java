@@ -9,8 +9,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every study command shares (a picocli mixin): the config, the run seed and the run
- * folder. Each study command is these options → a study spec → {@link StudyRun}.
+ * The options every study command shares (a picocli mixin): the config, the dataset, the run seed
+ * and the run folder. Each study command is these options → a study spec → {@link StudyRun}.
  */
 final class StudyOptions {
 
@@ -20,6 +20,10 @@ final class StudyOptions {
     @Option(names = "--config", defaultValue = "small", description = "config: rule widths, inner batch, eta and the "
             + "base model (default: ${DEFAULT-VALUE})")
     String config;
+
+    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: "
+            + "${DEFAULT-VALUE})")
+    String dataset;
 
     @Option(names = "--seed", defaultValue = "0", description = "run seed: every seed of the run derives from it "
             + "(default: ${DEFAULT-VALUE})")

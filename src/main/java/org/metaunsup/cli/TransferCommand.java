@@ -40,9 +40,6 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
     @Option(names = "--widths", split = ",", defaultValue = "32,64,128,256,512,1024,2048",
             description = "hidden widths of the width sweep; depth = the config's hidden layers (default: ${DEFAULT-VALUE})")
     List<Integer> widths;
@@ -76,7 +73,7 @@ final class TransferCommand implements Callable<Integer> {
         long seed = study.seed;
         ExperimentConfig cfg = study.loadConfig();
         StudyRun run = study.check();   // before hours of work
-        EvalInputs in = EvalInputs.load(cfg, dataset, null);
+        EvalInputs in = EvalInputs.load(cfg, study.dataset, null);
         cfg = in.config();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, cfg.base().topWidth(), seed);
         TransferStudy transfer = new TransferStudy(cfg, in.data(), protocol, seed, loaded, methods, widths, depths);
