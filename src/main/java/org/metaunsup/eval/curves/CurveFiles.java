@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.curves;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.metaunsup.eval.CurveChart;
+import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.report.FigureIndex;
 

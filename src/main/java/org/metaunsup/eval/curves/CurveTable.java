@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.curves;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.metaunsup.eval.CurveChart;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.MeanSe;
 import org.metaunsup.io.AtomicFiles;
 
 /**

@@ -1,10 +1,12 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.curves;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.metaunsup.eval.CurveChart;
+import org.metaunsup.eval.MeanSe;
 import org.metaunsup.io.AtomicFiles;
 
 /**

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.curves;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,7 @@ import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
+import org.metaunsup.eval.RuleSource;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.filters;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.filters;
 
 import java.awt.Color;
 import java.awt.Font;

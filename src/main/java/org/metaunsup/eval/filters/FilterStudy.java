@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.filters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,9 @@ import java.util.function.IntConsumer;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.RuleStepper;
+import org.metaunsup.eval.UnlabelledStream;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;

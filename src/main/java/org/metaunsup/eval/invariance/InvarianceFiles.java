@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.invariance;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -18,6 +18,7 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
+import org.metaunsup.eval.MeanSe;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.report.FigureIndex;
 

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.invariance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,14 @@ import java.util.function.BooleanSupplier;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.EvalProtocol;
+import org.metaunsup.eval.Evaluation;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.Readouts;
+import org.metaunsup.eval.method.SupervisedMethod;
+import org.metaunsup.eval.readout.PrototypeReadout;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

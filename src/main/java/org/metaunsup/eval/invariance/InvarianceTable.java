@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.invariance;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.metaunsup.eval.MeanSe;
 
 /**
  * The numbers of an input-order study ({@link InvarianceStudy}) aggregated over seeds: per method

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.RuleMethod;
+import org.metaunsup.eval.RuleSource;
 
 /**
  * The method ids of the command line and the methods they make: {@code rule} (the rule given by

@@ -1,5 +1,7 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.MethodContext;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Baseline "raw pixels": the readouts see the (permuted) input pixels themselves. */

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import org.deeplearning4j.nn.conf.layers.variational.ReconstructionDistribution;
 import org.nd4j.linalg.api.ndarray.INDArray;

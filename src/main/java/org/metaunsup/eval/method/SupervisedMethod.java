@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -9,6 +9,8 @@ import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.MethodContext;
 import org.metaunsup.unroll.TruncationInputs;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -72,7 +74,7 @@ public final class SupervisedMethod implements FeatureMethod {
          * @param classes C, the head's width
          * @param dt floating type
          */
-        SupervisedRun(BaseModelConfig arch, long initSeed, java.util.SplittableRandom headRng, INDArray x,
+        public SupervisedRun(BaseModelConfig arch, long initSeed, java.util.SplittableRandom headRng, INDArray x,
                       int[] y, int classes, DataType dt) {
             PhiState phi0 = PhiState.init(arch, initSeed, dt);
             List<SDVariable> w = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.MethodContext;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.readout;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,5 +1,6 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.readout;
 
+import org.metaunsup.eval.EvalData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -70,7 +71,7 @@ public final class PrototypeReadout {
     }
 
     /**
-     * The readout on every support draw of an evaluation batch, as {@link Readouts#score} does for
+     * The readout on every support draw of an evaluation batch, as {@link org.metaunsup.eval.Readouts#score} does for
      * ridge and logistic.
      *
      * @param features features of the evaluation batch [query + draws·support, F]

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.readout;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.transfer;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -27,6 +27,7 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
+import org.metaunsup.eval.CurveChart;
 import org.metaunsup.io.AtomicFiles;
 
 /**

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.transfer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.metaunsup.config.IntRange;
+import org.metaunsup.eval.CurveChart;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.MeanSe;
+import org.metaunsup.eval.curves.CurveTable;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.report.FigureIndex;
 
@@ -34,7 +38,7 @@ public final class TransferFiles {
      * What the files say about the study besides its numbers.
      *
      * @param title figure title and first line of the summary
-     * @param protocol the protocol sentence ({@link EvalProtocol#describe})
+     * @param protocol the protocol sentence ({@link org.metaunsup.eval.EvalProtocol#describe})
      * @param rule the rule's provenance
      * @param steps N, the step the figure shows
      * @param widthRange hidden widths meta-training drew from (shaded)

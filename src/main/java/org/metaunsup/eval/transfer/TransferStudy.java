@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.transfer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +12,13 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.IntRange;
 import org.metaunsup.config.TaskDistributionConfig;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.EvalProtocol;
+import org.metaunsup.eval.Evaluation;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.RuleSource;
+import org.metaunsup.eval.method.Methods;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**

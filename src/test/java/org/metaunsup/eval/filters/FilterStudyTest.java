@@ -1,9 +1,4 @@
-package org.metaunsup.eval;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package org.metaunsup.eval.filters;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +10,16 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.RuleSource;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The filters study: row 0 is phi0 itself, every rule starts from it, different rules give different filters. */
 class FilterStudyTest {

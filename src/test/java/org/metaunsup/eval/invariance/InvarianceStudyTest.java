@@ -1,10 +1,4 @@
-package org.metaunsup.eval;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package org.metaunsup.eval.invariance;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +10,23 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.EvalProtocol;
+import org.metaunsup.eval.Evaluation;
+import org.metaunsup.eval.RuleMethod;
+import org.metaunsup.eval.RuleSource;
+import org.metaunsup.eval.readout.PrototypeReadout;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * The input-order study's pieces: the fixed-permutation seam of {@link Evaluation} applies

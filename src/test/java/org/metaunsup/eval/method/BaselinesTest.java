@@ -1,8 +1,4 @@
-package org.metaunsup.eval;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package org.metaunsup.eval.method;
 
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,9 +7,19 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.EvalProtocol;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.MethodContext;
+import org.metaunsup.eval.RuleSource;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** Every method trains on real MNIST 14×14 at tiny sizes and yields features of the right shape. */
 class BaselinesTest {

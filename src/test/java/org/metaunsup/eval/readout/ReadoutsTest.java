@@ -1,14 +1,16 @@
-package org.metaunsup.eval;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package org.metaunsup.eval.readout;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.MeanSe;
 import org.metaunsup.util.Nd4jSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** Learning sanity of both readouts on synthetic features whose answer is known. */
 class ReadoutsTest {

@@ -1,9 +1,4 @@
-package org.metaunsup.eval;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package org.metaunsup.eval.transfer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +9,12 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.IntRange;
+import org.metaunsup.eval.RuleSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The sweeps' architectures, their checks, and where the shaded meta-training range comes from. */
 class TransferStudyTest {
