@@ -136,11 +136,19 @@ final class StudyRun {
         return 0;
     }
 
-    /** Writes what was measured, records how the run ended and keeps the folder; never hides the cause. */
+    /**
+     * Writes what was measured, records how the run ended and keeps the folder. Each of the two
+     * can fail on its own (a full disk): the manifest is still tried after the results failed, and
+     * every such failure is added to the cause, never thrown instead of it.
+     */
     private static void keep(RunFolder run, AtomicFolder folder, Work work, RunFolder.Status status,
                              Throwable cause) {
         try {
             work.writePartial(run.dir());
+        } catch (IOException | RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
+        try {
             run.finish(status, Failures.oneLine(String.valueOf(cause.getMessage())));
             folder.commit();
             System.err.println("partial results written to " + folder.target());
