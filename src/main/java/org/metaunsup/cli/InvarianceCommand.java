@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.metaunsup.BadInputException;
@@ -18,12 +15,12 @@ import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.invariance.InvarianceFiles;
+import org.metaunsup.eval.invariance.InvarianceSpec;
 import org.metaunsup.eval.invariance.InvarianceStudy;
 import org.metaunsup.eval.invariance.InvarianceTable;
 import org.metaunsup.eval.method.Methods;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.report.Provenance;
-import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,50 +96,12 @@ final class InvarianceCommand implements Callable<Integer> {
         BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
         FeatureMethod ruleMethod = Methods.create(List.of("rule"), loaded, cfg, base.topWidth(), seed).get(0);
-        InvarianceStudy invariance = new InvarianceStudy(cfg, base, data, protocol, permutations, recipe, seed,
-                DataType.FLOAT);
+        InvarianceSpec spec = new InvarianceSpec(cfg, base, data, protocol, permutations, recipe, seed, ruleMethod,
+                loaded.description());
+        InvarianceStudy invariance = spec.study();
         invariance.checkSizes();   // bad sizes fail before the run folder exists
-
-        List<Long> permSeeds = new ArrayList<>();
-        List<Map<String, Object>> permInfo = new ArrayList<>();
-        for (int p = 0; p < invariance.permutationCount(); p++) {
-            Map<String, Object> e = Provenance.ordered("name", InvarianceTable.name(p));
-            if (p > 0) {
-                permSeeds.add(invariance.permutationSeed(p));
-                e.put("seed", invariance.permutationSeed(p));
-                e.put("stream", "invariance-permutation-" + p);
-            }
-            e.put("first_columns", Arrays.stream(invariance.permutation(p)).limit(12).boxed().toList());
-            permInfo.add(e);
-        }
-        Provenance provenance = in.describe(Provenance.of("invariance", cfg.withBase(base)), true)
-                .seed("run", seed).seed("evaluation_seeds", EvalInputs.seeds(seeds, invariance::seed))
-                .seed("permutations", permInfo)
-                .seed("derivation", "seed i = Seeds.derive(run, \"seed-i\"), as in evaluate; per seed: phi-init "
-                        + "(the rule's and the extractor's phi0), eval-data-order, eval-query, eval-support, "
-                        + "logistic-init, extractor-labels, extractor-head; permutation p >= 1 = Fisher-Yates shuffle "
-                        + "of 0..D-1 with SplittableRandom(Seeds.derive(run, \"invariance-permutation-p\")), the same "
-                        + "for every seed; permuted column j = original column perm[j]")
-                .field("rule", loaded.description()).field("base", base.describe())
-                .field("protocol", invariance.describe()).field("rule_measured_at_step", steps)
-                .field("baseline", Provenance.ordered("id", InvarianceStudy.EXTRACTOR, "trained_on", recipe.describe(),
-                        "labelled_images_per_class", baselinePerClass, "adam_steps", baselineSteps,
-                        "readouts", "ridge, logistic, prototype (nearest class mean of the support features)"))
-                .build();
-
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(ruleMethod.id(), ruleMethod.label());
-        labels.put(InvarianceStudy.EXTRACTOR, "supervised extractor on unpermuted pixels, then fixed");
-        labels.put(InvarianceStudy.RAW, "raw pixels");
-        String title = String.format(Locale.ROOT, "Input-order invariance: %s, base %s, %d seeds, %d-shot, rule at "
-                + "step %d", in.splits().name(), base.describe(), seeds, readout.shots, steps);
-        String permText = "identity and " + permutations + " random permutation" + (permutations == 1 ? "" : "s")
-                + " of the " + data.dim()
-                + " pixels, permutation p drawn from Seeds.derive(run seed " + seed + ", \"invariance-permutation-p\"), "
-                + "the same for every seed; within a seed only the permutation differs (same phi0, data order, "
-                + "query and support draws).";
-        System.err.println("invariance: " + ruleMethod.id() + ", " + InvarianceStudy.EXTRACTOR + " and raw pixels on "
-                + in.splits().name() + ", identity + " + permutations + " random; " + invariance.describe());
+        Provenance provenance = spec.record(in.describe(Provenance.of("invariance", cfg.withBase(base)), true)).build();
+        System.err.println(spec.startLine());
         Progress progress = new Progress(invariance.totalSteps());
         return run.run(provenance, new StudyRun.Work() {
             @Override
@@ -150,9 +109,8 @@ final class InvarianceCommand implements Callable<Integer> {
                 try (progress) {
                     InvarianceStudy.Result result = invariance.run(ruleMethod, progress, stop);
                     progress.close();
-                    write(dir, result.points(), labels, new InvarianceFiles.Context(title, invariance.describe(),
-                            permText, recipe.describe(), result.extractorTrainingAccuracy(), result.complete()),
-                            permSeeds, steps);
+                    write(dir, spec.table(result.points()),
+                            spec.context(result.extractorTrainingAccuracy(), result.complete()));
                     // A stopped run is not finished; the manifest says so (there is nothing to resume).
                     return StudyRun.Ending.of(result.complete(), "stopped early; the files hold what was measured");
                 }
@@ -163,16 +121,13 @@ final class InvarianceCommand implements Callable<Integer> {
                 // A failure (e.g. a diverging rule) still leaves what was measured before it.
                 progress.close();
                 if (!progress.points.isEmpty()) {
-                    write(dir, progress.points, labels, new InvarianceFiles.Context(title, invariance.describe(),
-                            permText, recipe.describe(), progress.trainingAccuracy, false), permSeeds, steps);
+                    write(dir, spec.table(progress.points), spec.context(progress.trainingAccuracy, false));
                 }
             }
         });
     }
 
-    private static void write(Path dir, List<InvarianceStudy.Point> points, Map<String, String> labels,
-                              InvarianceFiles.Context ctx, List<Long> permSeeds, int steps) throws IOException {
-        InvarianceTable table = new InvarianceTable(points, labels, steps, permSeeds);
+    private static void write(Path dir, InvarianceTable table, InvarianceFiles.Context ctx) throws IOException {
         InvarianceFiles.write(dir, table, ctx);
         System.err.print(Files.readString(dir.resolve("summary.txt")));
     }
