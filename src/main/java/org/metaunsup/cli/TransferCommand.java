@@ -7,17 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.config.TaskDistributionConfig;
 import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.curves.CurveTable;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.MeanSe;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.eval.transfer.TransferFiles;
+import org.metaunsup.eval.transfer.TransferSpec;
 import org.metaunsup.eval.transfer.TransferStudy;
 import org.metaunsup.report.Provenance;
 import picocli.CommandLine.Command;
@@ -76,34 +75,10 @@ final class TransferCommand implements Callable<Integer> {
         EvalInputs in = EvalInputs.load(cfg, study.dataset, null);
         cfg = in.config();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, cfg.base().topWidth(), seed);
-        TransferStudy transfer = new TransferStudy(cfg, in.data(), protocol, seed, loaded, methods, widths, depths);
-        // The range shaded in the figure is the one θ was meta-trained on when its file says so.
-        TaskDistributionConfig trained = loaded.recordedTasks() != null ? loaded.recordedTasks() : cfg.task();
-        String rangeSource = loaded.recordedTasks() != null ? "recorded in the theta file's card"
-                : "task.* of config " + cfg.name();
-        String ruleName = loaded.isRandom() ? "meta-initialised rule (random theta)"
-                : "rule " + Path.of(rule).getFileName();
-        TransferFiles.Description description = new TransferFiles.Description(String.format(Locale.ROOT,
-                "Architecture transfer on %s: %s, %d-shot, %d seeds", in.splits().name(), ruleName, readout.shots,
-                seeds), transfer.protocol().describe(), loaded.description(), steps,
-                TransferStudy.trainingRange(trained, TransferStudy.Axis.WIDTH),
-                TransferStudy.trainingRange(trained, TransferStudy.Axis.DEPTH), rangeSource);
-
-        List<Map<String, Object>> archs = new ArrayList<>();
-        for (TransferStudy.Point p : transfer.points()) {
-            archs.add(Provenance.ordered("axis", p.axis().id(), "width", p.width(), "depth", p.depth(), "base", p.base().describe()));
-        }
-        Provenance provenance = in.describe(Provenance.of("transfer", cfg), false)
-                .seed("run", seed).seed("evaluation_seeds", EvalInputs.seeds(seeds, transfer::seed))
-                .seed("derivation", "seed i = Seeds.derive(run, \"seed-i\"), the same at every architecture; per "
-                        + "seed: phi-init, eval-permutation, eval-data-order, eval-query, eval-support, logistic-init")
-                .field("rule", loaded.description()).field("rule_top_units", loaded.topUnits())
-                .field("widths", widths).field("depths", depths).field("steps", steps)
-                .field("seeds_per_architecture", seeds).field("methods", new ArrayList<>(transfer.labels().keySet()))
-                .field("architectures", archs)
-                .field("meta_training_range", Provenance.ordered("hidden_width", description.widthRange().toString(),
-                        "hidden_layers", description.depthRange().toString(), "source", rangeSource))
-                .field("protocol", transfer.protocol().describe()).build();
+        TransferSpec spec = new TransferSpec(cfg, in.data(), protocol, seed, loaded, methods, widths, depths);
+        TransferStudy transfer = spec.study();
+        TransferFiles.Description description = spec.description();
+        Provenance provenance = spec.record(in.describe(Provenance.of("transfer", cfg), false)).build();
 
         // A process killed outright leaves the hidden temp folder, which holds every architecture
         // measured so far (the files are rewritten after each).
@@ -112,9 +87,7 @@ final class TransferCommand implements Callable<Integer> {
 
             @Override
             public StudyRun.Ending run(Path dir, BooleanSupplier stop) throws IOException {
-                System.err.println("transfer: " + transfer.points().size() + " architectures, methods "
-                        + String.join(", ", transfer.labels().keySet()) + ", " + steps + " steps, " + seeds
-                        + " seeds each; results so far in " + dir);
+                System.err.println(spec.startLine(dir));
                 Progress display = new Progress(transfer, dir, description);
                 progress = display;
                 try (display) {
