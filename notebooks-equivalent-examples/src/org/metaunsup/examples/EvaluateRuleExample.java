@@ -10,12 +10,12 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.CurvePoint;
-import org.metaunsup.eval.CurveTable;
+import org.metaunsup.eval.curves.CurveTable;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.Evaluation;
 import org.metaunsup.eval.FeatureMethod;
-import org.metaunsup.eval.Methods;
+import org.metaunsup.eval.method.Methods;
 import org.metaunsup.eval.RuleSource;
 import org.nd4j.linalg.api.buffer.DataType;
 

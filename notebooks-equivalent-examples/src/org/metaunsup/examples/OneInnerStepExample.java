@@ -10,7 +10,7 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
-import org.metaunsup.eval.InnerLoop;
+import org.metaunsup.eval.curves.InnerLoop;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.linalg.api.buffer.DataType;

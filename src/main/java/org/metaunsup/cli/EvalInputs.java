@@ -1,8 +1,8 @@
 package org.metaunsup.cli;
 
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+import java.util.stream.IntStream;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
@@ -10,6 +10,7 @@ import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.eval.Architectures;
 import org.metaunsup.eval.EvalData;
+import org.metaunsup.report.Provenance;
 
 /**
  * What the evaluation commands ({@code evaluate}, {@code transfer}, {@code invariance},
@@ -46,12 +47,27 @@ record EvalInputs(ExperimentConfig config, DataSplits splits, EvalData data, Bas
     }
 
     /**
-     * @param out {@code --out}, or null
-     * @param command the command's name
-     * @return {@code out}, or {@code runs/<command>-<local time>}
+     * Adds what every study's manifest says about its data: {@code dataset}, {@code data_shape}
+     * and, when asked, the sizes of the unlabelled and held-out splits.
+     *
+     * @param p the run's provenance so far
+     * @param counts whether to add {@code unlabelled_images} and {@code held_out_images}
+     * @return {@code p}
      */
-    static Path runDir(Path out, String command) {
-        return out != null ? out : Path.of("runs", command + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Provenance.Builder describe(Provenance.Builder p, boolean counts) {
+        p.field("dataset", splits.name()).field("data_shape", data.shapeText());
+        if (counts) {
+            p.field("unlabelled_images", data.unlabelledCount()).field("held_out_images", data.heldOutCount());
+        }
+        return p;
+    }
+
+    /**
+     * @param n seeds of the study
+     * @param seedOf the study's seed i
+     * @return seeds 0 … n−1, as the manifest lists them
+     */
+    static List<Long> seeds(int n, IntToLongFunction seedOf) {
+        return IntStream.range(0, n).mapToLong(seedOf).boxed().toList();
     }
 }

@@ -1,6 +1,6 @@
 package org.metaunsup.cli;
 
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.metaunsup.BadInputException;
@@ -24,10 +21,12 @@ import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
+import org.metaunsup.eval.Architectures;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
+import org.metaunsup.io.Npy;
 import org.metaunsup.io.OutputPaths;
 import org.metaunsup.report.RunFolder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -92,7 +91,7 @@ final class FeaturesCommand implements Callable<Integer> {
                     + r.innerBatch());
         }
         Activation act = activation == null ? Activation.parse(r.card().activation()) : Activation.parse(activation);
-        BaseModelConfig shape = new BaseModelConfig(widths(train.dim(), r), act);
+        BaseModelConfig shape = shape(train.dim(), r, act);
         r.checkArchitecture(shape);
 
         ArrayDataSetIterator unlabelled = ArrayDataSetIterator.of(train, ArrayDataSetIterator.all(train), false, 256);
@@ -175,81 +174,51 @@ final class FeaturesCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes .npy through nd4j's own writer, atomically (tested against our reader in FeaturesCommandTest). */
-    private static void npy(Path target, INDArray a) throws Exception {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            File f = tmp.toFile();
-            Nd4j.writeAsNumpy(a.dup('c'), f);
-            AtomicFiles.move(tmp, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Writes .npy in the array's own type (float32 features, int32 labels), atomically. */
+    private static void npy(Path target, INDArray a) throws IOException {
+        Npy.write(target, a);
     }
 
-    private int[] widths(int input, LearnedRule r) {
-        List<Integer> w = new ArrayList<>();
-        w.add(input);
-        if (arch == null) {
-            int[] stored = r.card().architecture();
-            if (stored == null) {
-                stored = r.card().toConfig().base().widths();
-            }
-            for (int i = 1; i < stored.length; i++) {
-                w.add(stored[i]);
-            }
-        } else {
-            for (String part : arch.split(",")) {
-                String p = part.trim();
-                try {
-                    int x = p.indexOf('x');
-                    int width = Integer.parseInt(x < 0 ? p : p.substring(0, x));
-                    int times = x < 0 ? 1 : Integer.parseInt(p.substring(x + 1));
-                    if (width < 1 || times < 1) {
-                        throw new NumberFormatException();
-                    }
-                    for (int i = 0; i < times; i++) {
-                        w.add(width);
-                    }
-                } catch (NumberFormatException e) {
-                    throw new BadInputException("--arch '" + arch + "': expected widths like 128x4,32 or 64,64,32");
-                }
-            }
+    /** The stored architecture of the rule, or {@code --arch} (one parser for every command). */
+    private BaseModelConfig shape(int input, LearnedRule r, Activation act) {
+        if (arch != null) {
+            return Architectures.parse(arch, input, act);
         }
-        if (w.size() < 2) {
-            throw new BadInputException("--arch needs at least the top width");
+        int[] stored = r.card().architecture();
+        if (stored == null) {
+            stored = r.card().toConfig().base().widths();
         }
-        return w.stream().mapToInt(Integer::intValue).toArray();
+        int[] w = stored.clone();
+        w[0] = input;
+        return new BaseModelConfig(w, act);
     }
 
-    /** A progress bar on a terminal, a line per 10 % otherwise (logs, tests). */
+    /**
+     * The progress display (a fixed-width bar on a terminal: {@link TerminalProgress}), a line per
+     * 10 % otherwise (logs, tests).
+     */
     private static final class Progress implements IntConsumer, AutoCloseable {
-        private final ProgressBar bar;
+        private final TerminalProgress display;
         private final int total;
         private final String task;
 
         Progress(String task, int total) {
             this.task = task;
             this.total = total;
-            this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName(task)
-                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setConsumer(
-                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+            this.display = new TerminalProgress(task, total);
         }
 
         @Override
         public void accept(int done) {
-            if (bar != null) {
-                bar.stepTo(done);
-            } else if (done == total || done % Math.max(1, total / 10) == 0) {
-                System.err.printf(Locale.ROOT, "  %s: %d/%d%n", task, done, total);
+            display.stepTo(done);
+            if (!display.isBar() && (done == total || done % Math.max(1, total / 10) == 0)) {
+                display.message(String.format(Locale.ROOT, "%s: %d/%d", task, done, total));
             }
         }
 
         @Override
         public void close() {
-            if (bar != null) {
-                bar.close();
-            }
+            display.close();
         }
     }
 }

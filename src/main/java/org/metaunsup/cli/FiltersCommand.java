@@ -2,29 +2,27 @@ package org.metaunsup.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
 import org.metaunsup.eval.EvalData;
-import org.metaunsup.eval.FilterFiles;
-import org.metaunsup.eval.FilterStudy;
+import org.metaunsup.eval.filters.FilterFiles;
+import org.metaunsup.eval.filters.FilterStudy;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.report.RunFolder;
+import org.metaunsup.report.Provenance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code filters}: first-layer filters of base models trained with one or more frozen rules, as
  * one image grid (the paper's Figure 2 on {@code stacked-mnist14}, per channel and in colour, and
  * Figure 4 over a meta-training run's θ files). Writes {@code filters.png}, {@code filters.csv}
- * (per filter: size and roughness), {@code summary.txt}, the config and a manifest.
+ * (per filter: size and roughness), {@code summary.txt}, the config and a manifest. Ctrl-C stops and
+ * writes the rows reached; a failure leaves the manifest {@code failed}.
  */
 @Command(name = "filters", mixinStandardHelpOptions = true,
         description = "First-layer filters of base models trained with frozen rules, as one image grid "
@@ -35,14 +33,8 @@ final class FiltersCommand implements Callable<Integer> {
             + "'random', or a folder of theta files (a metatrain run's theta/: its files in outer-step order)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--config", defaultValue = "small", description = "rule widths, inner batch, eta (default: ${DEFAULT-VALUE})")
-    String config;
-
-    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
-    String arch;
+    @Mixin
+    ArchOption arch;
 
     @Option(names = "--steps", defaultValue = "1000", description = "inner steps per rule (default: ${DEFAULT-VALUE})")
     int steps;
@@ -54,21 +46,19 @@ final class FiltersCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int maxRules;
 
-    @Option(names = "--seed", defaultValue = "0", description = "fixes phi0 and the batch order (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--out", description = "run folder (default: runs/filters-<time>)")
-    Path out;
+    @Mixin
+    StudyOptions study;
 
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || units < 1 || maxRules < 1) {
             throw new BadInputException("--steps, --units and --max-rules must be at least 1");
         }
-        ExperimentConfig cfg = ConfigLoader.load(config);
-        EvalInputs in = EvalInputs.load(cfg, dataset, arch);
-        cfg = in.config();
-        DataSplits splits = in.splits();
+        long seed = study.seed;
+        ExperimentConfig loadedCfg = study.loadConfig();
+        StudyRun run = study.check();   // before loading anything
+        EvalInputs in = EvalInputs.load(loadedCfg, study.dataset, arch.text);
+        ExperimentConfig cfg = in.config();
         EvalData data = in.data();
         Dataset images = data.trainSet();
         BaseModelConfig base = in.base();
@@ -81,36 +71,29 @@ final class FiltersCommand implements Callable<Integer> {
             }
             rules.add(new FilterStudy.Rule(l.shortLabel(), l.theta()));
         }
-        Path dir = EvalInputs.runDir(out, "filters");
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", splits.name());
-        extra.put("data_shape", data.shapeText());
-        extra.put("base", base.describe());
-        extra.put("rules", loaded.stream().map(RuleSource.Loaded::description).toList());
-        extra.put("inner_steps", steps);
-        extra.put("units", units);
-        extra.put("protocol", "every row starts from the same phi0 (seed " + seed + ", stream phi-init) and sees the "
-                + "same unlabelled training batches in pixel order (identity permutation)");
-        RunFolder run = RunFolder.create(dir, "filters", cfg.withBase(base), Map.of("run", seed), extra);
+        Provenance provenance = in.describe(Provenance.of("filters", cfg.withBase(base)), false)
+                .seed("run", seed).field("base", base.describe())
+                .field("rules", loaded.stream().map(RuleSource.Loaded::description).toList())
+                .field("inner_steps", steps).field("units", units)
+                .field("protocol", "every row starts from the same phi0 (seed " + seed + ", stream phi-init) and sees "
+                        + "the same unlabelled training batches in pixel order (identity permutation)")
+                .build();
         System.err.println("filters: " + (rules.size() - 1) + " rule(s), " + steps + " inner steps each on "
-                + splits.name());
-        List<FilterStudy.Filters> result;
-        try (StopSignal stop = new StopSignal()) {
+                + in.splits().name());
+        FilterStudy filters = new FilterStudy(cfg, base, data, seed);
+        return run.run(provenance, (dir, stop) -> {
             int[] row = {0};
-            result = new FilterStudy(cfg, base, data, seed).run(rules, steps, units, done -> {
+            List<FilterStudy.Filters> result = filters.run(rules, steps, units, done -> {
                 if (done == 1) {
                     row[0]++;   // row 0 is phi0, which takes no steps
                 }
                 if (done % 100 == 0) {
                     System.err.println("  row " + row[0] + ": " + done + "/" + steps + " inner steps");
                 }
-            }, stop::requested);
-            boolean complete = !stop.requested();
-            System.err.print(FilterFiles.write(run.dir(), result, splits.name(), images, base, complete));
-            run.finish(complete ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
-                    complete ? null : "stopped early by a signal; the rows hold what was reached");
-        }
-        System.out.println(run.dir().toAbsolutePath());
-        return 0;
+            }, stop);
+            boolean complete = !stop.getAsBoolean();
+            System.err.print(FilterFiles.write(dir, result, in.splits().name(), images, base, complete));
+            return StudyRun.Ending.of(complete, "stopped early by a signal; the rows hold what was reached");
+        });
     }
 }

@@ -1,29 +1,26 @@
 package org.metaunsup.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.data.DataSplits;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.FeatureMethod;
-import org.metaunsup.eval.InvarianceFiles;
-import org.metaunsup.eval.InvarianceStudy;
-import org.metaunsup.eval.InvarianceTable;
-import org.metaunsup.eval.Methods;
+import org.metaunsup.eval.invariance.InvarianceFiles;
+import org.metaunsup.eval.invariance.InvarianceSpec;
+import org.metaunsup.eval.invariance.InvarianceStudy;
+import org.metaunsup.eval.invariance.InvarianceTable;
+import org.metaunsup.eval.method.Methods;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.io.OutputPaths;
-import org.metaunsup.report.RunFolder;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.metaunsup.report.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,14 +41,8 @@ final class InvarianceCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--config", defaultValue = "small", description = "rule widths, inner batch, eta (default: ${DEFAULT-VALUE})")
-    String config;
-
-    @Option(names = "--arch", description = "base architecture, hidden then top widths, e.g. 64x2,32 (default: the config's)")
-    String arch;
+    @Mixin
+    ArchOption arch;
 
     @Option(names = "--permutations", defaultValue = "5", description = "random permutations besides the identity (default: ${DEFAULT-VALUE})")
     int permutations;
@@ -61,9 +52,6 @@ final class InvarianceCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", defaultValue = "5", description = "evaluation seeds, >= 2 (default: ${DEFAULT-VALUE})")
     int seeds;
-
-    @Option(names = "--seed", defaultValue = "0", description = "run seed (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @Mixin
     ReadoutOptions readout;
@@ -76,8 +64,8 @@ final class InvarianceCommand implements Callable<Integer> {
             description = "full-batch Adam steps of the supervised extractor (default: ${DEFAULT-VALUE})")
     int baselineSteps;
 
-    @Option(names = "--out", description = "run folder (default: runs/invariance-<time>)")
-    Path out;
+    @Mixin
+    StudyOptions study;
 
     @Override
     public Integer call() throws Exception {
@@ -99,114 +87,49 @@ final class InvarianceCommand implements Callable<Integer> {
         // The rule is measured once, after N steps (and at 0, which evaluation always measures).
         EvalProtocol protocol = readout.protocol(steps, steps, seeds);
         InvarianceStudy.ExtractorRecipe recipe = new InvarianceStudy.ExtractorRecipe(baselinePerClass, baselineSteps);
-        ExperimentConfig cfg = ConfigLoader.load(config);
-        Path dir = EvalInputs.runDir(out, "invariance");
-        OutputPaths.folder(dir, "--out", RunFolder.MANIFEST);   // before loading anything
-        EvalInputs in = EvalInputs.load(cfg, dataset, arch);
-        cfg = in.config();
-        DataSplits splits = in.splits();
+        long seed = study.seed;
+        ExperimentConfig loadedCfg = study.loadConfig();
+        StudyRun run = study.check();   // before loading anything
+        EvalInputs in = EvalInputs.load(loadedCfg, study.dataset, arch.text);
+        ExperimentConfig cfg = in.config();
         EvalData data = in.data();
         BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
         FeatureMethod ruleMethod = Methods.create(List.of("rule"), loaded, cfg, base.topWidth(), seed).get(0);
-        InvarianceStudy study = new InvarianceStudy(cfg, base, data, protocol, permutations, recipe, seed,
-                DataType.FLOAT);
-        study.checkSizes();   // bad sizes fail before the run folder exists
-
-        Map<String, Object> seedInfo = new LinkedHashMap<>();
-        seedInfo.put("run", seed);
-        List<Long> evalSeeds = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            evalSeeds.add(study.seed(i));
-        }
-        seedInfo.put("evaluation_seeds", evalSeeds);
-        List<Long> permSeeds = new ArrayList<>();
-        List<Map<String, Object>> permInfo = new ArrayList<>();
-        for (int p = 0; p < study.permutationCount(); p++) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", InvarianceTable.name(p));
-            if (p > 0) {
-                permSeeds.add(study.permutationSeed(p));
-                e.put("seed", study.permutationSeed(p));
-                e.put("stream", "invariance-permutation-" + p);
-            }
-            e.put("first_columns", Arrays.stream(study.permutation(p)).limit(12).boxed().toList());
-            permInfo.add(e);
-        }
-        seedInfo.put("permutations", permInfo);
-        seedInfo.put("derivation", "seed i = Seeds.derive(run, \"seed-i\"), as in evaluate; per seed: phi-init "
-                + "(the rule's and the extractor's phi0), eval-data-order, eval-query, eval-support, logistic-init, "
-                + "extractor-labels, extractor-head; permutation p >= 1 = Fisher-Yates shuffle of 0..D-1 with "
-                + "SplittableRandom(Seeds.derive(run, \"invariance-permutation-p\")), the same for every seed; "
-                + "permuted column j = original column perm[j]");
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", splits.name());
-        extra.put("data_shape", data.shapeText());
-        extra.put("unlabelled_images", data.unlabelledCount());
-        extra.put("held_out_images", data.heldOutCount());
-        extra.put("rule", loaded.description());
-        extra.put("base", base.describe());
-        extra.put("protocol", study.describe());
-        extra.put("rule_measured_at_step", steps);
-        Map<String, Object> baseline = new LinkedHashMap<>();
-        baseline.put("id", InvarianceStudy.EXTRACTOR);
-        baseline.put("trained_on", recipe.describe());
-        baseline.put("labelled_images_per_class", baselinePerClass);
-        baseline.put("adam_steps", baselineSteps);
-        baseline.put("readouts", "ridge, logistic, prototype (nearest class mean of the support features)");
-        extra.put("baseline", baseline);
-        RunFolder run = RunFolder.create(dir, "invariance", cfg.withBase(base), seedInfo, extra);
-
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(ruleMethod.id(), ruleMethod.label());
-        labels.put(InvarianceStudy.EXTRACTOR, "supervised extractor on unpermuted pixels, then fixed");
-        labels.put(InvarianceStudy.RAW, "raw pixels");
-        String title = String.format(Locale.ROOT, "Input-order invariance: %s, base %s, %d seeds, %d-shot, rule at "
-                + "step %d", splits.name(), base.describe(), seeds, readout.shots, steps);
-        String permText = "identity and " + permutations + " random permutation" + (permutations == 1 ? "" : "s")
-                + " of the " + data.dim()
-                + " pixels, permutation p drawn from Seeds.derive(run seed " + seed + ", \"invariance-permutation-p\"), "
-                + "the same for every seed; within a seed only the permutation differs (same phi0, data order, "
-                + "query and support draws).";
-        System.err.println("invariance: " + ruleMethod.id() + ", " + InvarianceStudy.EXTRACTOR + " and raw pixels on "
-                + splits.name() + ", identity + " + permutations + " random; " + study.describe());
-        Progress progress = new Progress(study.totalSteps());
-        try (StopSignal stop = new StopSignal(); progress) {
-            InvarianceStudy.Result result;
-            try {
-                result = study.run(ruleMethod, progress, stop::requested);
-            } catch (RuntimeException e) {
-                // A failure (e.g. a diverging rule) still leaves what was measured before it.
-                if (!progress.points.isEmpty()) {
+        InvarianceSpec spec = new InvarianceSpec(cfg, base, data, protocol, permutations, recipe, seed, ruleMethod,
+                loaded.description());
+        InvarianceStudy invariance = spec.study();
+        invariance.checkSizes();   // bad sizes fail before the run folder exists
+        Provenance provenance = spec.record(in.describe(Provenance.of("invariance", cfg.withBase(base)), true)).build();
+        System.err.println(spec.startLine());
+        Progress progress = new Progress(invariance.totalSteps());
+        return run.run(provenance, new StudyRun.Work() {
+            @Override
+            public StudyRun.Ending run(Path dir, BooleanSupplier stop) throws IOException {
+                try (progress) {
+                    InvarianceStudy.Result result = invariance.run(ruleMethod, progress, stop);
                     progress.close();
-                    write(run, progress.points, labels, new InvarianceFiles.Context(title, study.describe(),
-                            permText, recipe.describe(), progress.trainingAccuracy, false), permSeeds, steps);
-                    System.err.println("partial results written to " + run.dir().toAbsolutePath());
+                    write(dir, spec.table(result.points()),
+                            spec.context(result.extractorTrainingAccuracy(), result.complete()));
+                    // A stopped run is not finished; the manifest says so (there is nothing to resume).
+                    return StudyRun.Ending.of(result.complete(), "stopped early; the files hold what was measured");
                 }
-                try {
-                    run.finish(e instanceof org.metaunsup.DivergenceException ? RunFolder.Status.DIVERGED
-                            : RunFolder.Status.FAILED, Failures.oneLine(String.valueOf(e.getMessage())));
-                } catch (RuntimeException | java.io.IOException f) {
-                    e.addSuppressed(f);   // the cause matters more than the manifest
-                }
-                throw e;
             }
-            progress.close();
-            write(run, result.points(), labels, new InvarianceFiles.Context(title, study.describe(), permText,
-                    recipe.describe(), result.extractorTrainingAccuracy(), result.complete()), permSeeds, steps);
-            // A stopped run is not finished; the manifest says so (there is nothing to resume).
-            run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
-                    result.complete() ? null : "stopped early; the files hold what was measured");
-        }
-        System.out.println(run.dir().toAbsolutePath());
-        return 0;
+
+            @Override
+            public void writePartial(Path dir) throws IOException {
+                // A failure (e.g. a diverging rule) still leaves what was measured before it.
+                progress.close();
+                if (!progress.points.isEmpty()) {
+                    write(dir, spec.table(progress.points), spec.context(progress.trainingAccuracy, false));
+                }
+            }
+        });
     }
 
-    private static void write(RunFolder run, List<InvarianceStudy.Point> points, Map<String, String> labels,
-                              InvarianceFiles.Context ctx, List<Long> permSeeds, int steps) throws java.io.IOException {
-        InvarianceTable table = new InvarianceTable(points, labels, steps, permSeeds);
-        InvarianceFiles.write(run.dir(), table, ctx);
-        System.err.print(java.nio.file.Files.readString(run.dir().resolve("summary.txt")));
+    private static void write(Path dir, InvarianceTable table, InvarianceFiles.Context ctx) throws IOException {
+        InvarianceFiles.write(dir, table, ctx);
+        System.err.print(Files.readString(dir.resolve("summary.txt")));
     }
 
     /** A progress bar on a terminal, otherwise one line per measurement. */

@@ -34,6 +34,18 @@ final class TerminalProgress implements AutoCloseable {
         }
     }
 
+    /** @param done steps done so far */
+    void stepTo(long done) {
+        if (bar != null) {
+            bar.stepTo(done);
+        }
+    }
+
+    /** @return whether a bar is shown (else messages are lines) */
+    boolean isBar() {
+        return bar != null;
+    }
+
     /** @param msg shown beside the bar, or printed as one indented line without one */
     void message(String msg) {
         if (bar != null) {

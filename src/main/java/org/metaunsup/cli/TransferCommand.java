@@ -5,27 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.metaunsup.DivergenceException;
-import org.metaunsup.config.ConfigLoader;
+import java.util.function.BooleanSupplier;
 import org.metaunsup.config.ExperimentConfig;
-import org.metaunsup.config.TaskDistributionConfig;
-import org.metaunsup.data.DataSplits;
 import org.metaunsup.eval.CurvePoint;
-import org.metaunsup.eval.CurveTable;
-import org.metaunsup.eval.EvalData;
+import org.metaunsup.eval.curves.CurveTable;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.MeanSe;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.eval.TransferFiles;
-import org.metaunsup.eval.TransferStudy;
-import org.metaunsup.io.AtomicFolder;
-import org.metaunsup.io.OutputPaths;
-import org.metaunsup.report.RunFolder;
+import org.metaunsup.eval.transfer.TransferFiles;
+import org.metaunsup.eval.transfer.TransferSpec;
+import org.metaunsup.eval.transfer.TransferStudy;
+import org.metaunsup.report.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,13 +39,6 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
     String rule;
 
-    @Option(names = "--dataset", defaultValue = "mnist14", description = "NAME or idx:IMAGES,LABELS (default: ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--config", defaultValue = "small", description = "rule widths, inner batch, eta, and the base model "
-            + "the sweeps start from (default: ${DEFAULT-VALUE})")
-    String config;
-
     @Option(names = "--widths", split = ",", defaultValue = "32,64,128,256,512,1024,2048",
             description = "hidden widths of the width sweep; depth = the config's hidden layers (default: ${DEFAULT-VALUE})")
     List<Integer> widths;
@@ -67,9 +53,6 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--seeds", required = true, description = "seeds averaged at every architecture")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "0", description = "run seed, the same for every architecture (default: ${DEFAULT-VALUE})")
-    long seed;
-
     @Option(names = "--methods", split = ",", defaultValue = "rule,none",
             description = "comma list of: rule, rule-init, none, raw, vae, beta-vae, supervised (default: ${DEFAULT-VALUE})")
     List<String> methods;
@@ -77,115 +60,54 @@ final class TransferCommand implements Callable<Integer> {
     @Mixin
     ReadoutOptions readout;
 
-    @Option(names = "--out", required = true, description = "run folder")
-    Path out;
+    @Mixin
+    StudyOptions study;
 
     @Override
     public Integer call() throws Exception {
+        study.requireOut();
         EvalProtocol protocol = readout.protocol(steps, Math.max(1, steps), seeds);
         TransferStudy.checkSizes("widths", widths);
         TransferStudy.checkSizes("depths", depths);
-        ExperimentConfig cfg = ConfigLoader.load(config);
-        OutputPaths.folder(out, "--out", RunFolder.MANIFEST);   // before hours of work
-        EvalInputs in = EvalInputs.load(cfg, dataset, null);
+        long seed = study.seed;
+        ExperimentConfig cfg = study.loadConfig();
+        StudyRun run = study.check();   // before hours of work
+        EvalInputs in = EvalInputs.load(cfg, study.dataset, null);
         cfg = in.config();
-        DataSplits splits = in.splits();
-        EvalData data = in.data();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, cfg.base().topWidth(), seed);
-        TransferStudy study = new TransferStudy(cfg, data, protocol, seed, loaded, methods, widths, depths);
-        // The range shaded in the figure is the one θ was meta-trained on when its file says so.
-        TaskDistributionConfig trained = loaded.recordedTasks() != null ? loaded.recordedTasks() : cfg.task();
-        String rangeSource = loaded.recordedTasks() != null ? "recorded in the theta file's card"
-                : "task.* of config " + cfg.name();
-        String ruleName = loaded.isRandom() ? "meta-initialised rule (random theta)"
-                : "rule " + Path.of(rule).getFileName();
-        TransferFiles.Description description = new TransferFiles.Description(String.format(Locale.ROOT,
-                "Architecture transfer on %s: %s, %d-shot, %d seeds", splits.name(), ruleName, readout.shots, seeds),
-                study.protocol().describe(), loaded.description(), steps,
-                TransferStudy.trainingRange(trained, TransferStudy.Axis.WIDTH),
-                TransferStudy.trainingRange(trained, TransferStudy.Axis.DEPTH), rangeSource);
+        TransferSpec spec = new TransferSpec(cfg, in.data(), protocol, seed, loaded, methods, widths, depths);
+        TransferStudy transfer = spec.study();
+        TransferFiles.Description description = spec.description();
+        Provenance provenance = spec.record(in.describe(Provenance.of("transfer", cfg), false)).build();
 
-        Map<String, Object> seedInfo = new LinkedHashMap<>();
-        seedInfo.put("run", seed);
-        List<Long> derived = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            derived.add(study.seed(i));
-        }
-        seedInfo.put("evaluation_seeds", derived);
-        seedInfo.put("derivation", "seed i = Seeds.derive(run, \"seed-i\"), the same at every architecture; per seed: "
-                + "phi-init, eval-permutation, eval-data-order, eval-query, eval-support, logistic-init");
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", splits.name());
-        extra.put("data_shape", data.shapeText());
-        extra.put("rule", loaded.description());
-        extra.put("rule_top_units", loaded.topUnits());
-        extra.put("widths", widths);
-        extra.put("depths", depths);
-        extra.put("steps", steps);
-        extra.put("seeds_per_architecture", seeds);
-        extra.put("methods", new ArrayList<>(study.labels().keySet()));
-        List<Map<String, Object>> archs = new ArrayList<>();
-        for (TransferStudy.Point p : study.points()) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("axis", p.axis().id());
-            a.put("width", p.width());
-            a.put("depth", p.depth());
-            a.put("base", p.base().describe());
-            archs.add(a);
-        }
-        extra.put("architectures", archs);
-        Map<String, Object> range = new LinkedHashMap<>();
-        range.put("hidden_width", description.widthRange().toString());
-        range.put("hidden_layers", description.depthRange().toString());
-        range.put("source", rangeSource);
-        extra.put("meta_training_range", range);
-        extra.put("protocol", study.protocol().describe());
+        // A process killed outright leaves the hidden temp folder, which holds every architecture
+        // measured so far (the files are rewritten after each).
+        return run.run(provenance, new StudyRun.Work() {
+            private Progress progress;
 
-        // The folder is written beside its target and renamed into place when the study ends
-        // (finished, stopped or failed); a process killed outright leaves the hidden temp folder,
-        // which holds every architecture measured so far.
-        try (AtomicFolder folder = AtomicFolder.begin(out, "--out", RunFolder.MANIFEST)) {
-            RunFolder run = RunFolder.create(folder.dir(), "transfer", cfg, seedInfo, extra);
-            System.err.println("transfer: " + study.points().size() + " architectures, methods "
-                    + String.join(", ", study.labels().keySet()) + ", " + steps + " steps, " + seeds
-                    + " seeds each; results so far in " + folder.dir());
-            Progress progress = new Progress(study, run.dir(), description);
-            try (StopSignal stop = new StopSignal(); progress) {
-                TransferStudy.Result result;
-                try {
-                    result = study.run(progress, stop::requested);
-                } catch (DivergenceException e) {
-                    keepUnfinished(run, folder, RunFolder.Status.DIVERGED, e, progress);
-                    throw e.withNote("run folder " + out + " holds what was measured before (finished: false)");
-                } catch (RuntimeException | Error e) {
-                    keepUnfinished(run, folder, RunFolder.Status.FAILED, e, progress);
-                    throw e;
+            @Override
+            public StudyRun.Ending run(Path dir, BooleanSupplier stop) throws IOException {
+                System.err.println(spec.startLine(dir));
+                Progress display = new Progress(transfer, dir, description);
+                progress = display;
+                try (display) {
+                    TransferStudy.Result result = transfer.run(progress, stop);
+                    progress.close();
+                    TransferFiles.write(dir, result.measured(), transfer.labels(), description, result.complete());
+                    System.err.print(Files.readString(dir.resolve("summary.txt")));
+                    return StudyRun.Ending.of(result.complete(), "stopped early after " + result.measured().size()
+                            + " of " + transfer.points().size() + " architectures");
                 }
-                progress.close();
-                TransferFiles.write(run.dir(), result.measured(), study.labels(), description, result.complete());
-                System.err.print(Files.readString(run.dir().resolve("summary.txt")));
-                run.finish(result.complete() ? RunFolder.Status.FINISHED : RunFolder.Status.STOPPED,
-                        result.complete() ? null : "stopped early after " + result.measured().size() + " of "
-                                + study.points().size() + " architectures");
-                folder.commit();
             }
-        }
-        System.out.println(out.toAbsolutePath());
-        return 0;
-    }
 
-    /** Writes what was measured, records how the run ended and keeps the folder; never hides the cause. */
-    private static void keepUnfinished(RunFolder run, AtomicFolder folder, RunFolder.Status status, Throwable cause,
-                                       Progress progress) {
-        try {
-            progress.close();
-            progress.write(false);
-            run.finish(status, Failures.oneLine(String.valueOf(cause.getMessage())));
-            folder.commit();
-            System.err.println("partial results written to " + folder.target());
-        } catch (RuntimeException | IOException e) {
-            cause.addSuppressed(e);
-        }
+            @Override
+            public void writePartial(Path dir) throws IOException {
+                if (progress != null) {
+                    progress.close();
+                    progress.write(false);
+                }
+            }
+        });
     }
 
     /**

@@ -195,7 +195,7 @@ public final class EvalData {
      * @param dtype array type
      * @return the rows
      */
-    INDArray gather(boolean fromTrain, int[] idx, int[] perm, DataType dtype) {
+    public INDArray gather(boolean fromTrain, int[] idx, int[] perm, DataType dtype) {
         Dataset d = fromTrain ? train : heldOut;
         int dim = d.dim();
         float[] img = new float[dim];
@@ -222,7 +222,7 @@ public final class EvalData {
      * @return training indices (labels: {@link #trainLabels})
      * @throws BadInputException when a class has fewer images
      */
-    int[] trainingSample(int perClass, SplittableRandom rng) {
+    public int[] trainingSample(int perClass, SplittableRandom rng) {
         List<int[]> byClass = byClass(train, trainIdx);
         int[] t = new int[perClass * classes];
         for (int c = 0; c < classes; c++) {
@@ -241,7 +241,7 @@ public final class EvalData {
      * @param idx training indices
      * @return their labels
      */
-    int[] trainLabels(int[] idx) {
+    public int[] trainLabels(int[] idx) {
         int[] y = new int[idx.length];
         for (int i = 0; i < idx.length; i++) {
             y[i] = train.label(idx[i]);
@@ -266,7 +266,11 @@ public final class EvalData {
         return out;
     }
 
-    static int[] range(int n) {
+    /**
+     * @param n length
+     * @return 0, 1, …, n−1 (the identity permutation)
+     */
+    public static int[] range(int n) {
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {
             r[i] = i;
@@ -274,7 +278,13 @@ public final class EvalData {
         return r;
     }
 
-    static void shuffle(int[] a, SplittableRandom rng) {
+    /**
+     * Shuffles in place (Fisher–Yates).
+     *
+     * @param a the array
+     * @param rng draws the swaps
+     */
+    public static void shuffle(int[] a, SplittableRandom rng) {
         partialShuffle(a, a.length, rng);
     }
 

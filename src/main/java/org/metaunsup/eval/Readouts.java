@@ -1,6 +1,8 @@
 package org.metaunsup.eval;
 
 import java.util.Arrays;
+import org.metaunsup.eval.readout.LogisticReadout;
+import org.metaunsup.eval.readout.RidgeReadout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 

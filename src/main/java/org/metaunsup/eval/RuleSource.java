@@ -14,6 +14,8 @@ import org.metaunsup.BadInputException;
 import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.TaskDistributionConfig;
+import org.metaunsup.export.CoreAdapter;
+import org.metaunsup.export.LearnedRule;
 import org.metaunsup.export.ThetaCard;
 import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
@@ -27,7 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * from the run seed), {@code none} (no rule: the random-features baseline), or a path to a trained
  * θ. The one place that knows θ file formats: a θ file ({@code *.theta.fb}, {@link ThetaFile}, what
  * {@code metatrain} exports), or a θ folder ({@code theta/*.npy} + {@code index.json},
- * {@link ThetaFolder}: traces and {@code models/}).
+ * {@link ThetaFolder}: traces and {@code models/}); {@link #shipped} also finds the rule shipped in
+ * {@code models/} and reads θ files through the loading API ({@link LearnedRule}).
  */
 public final class RuleSource {
 
@@ -120,6 +123,53 @@ public final class RuleSource {
         Theta theta = ThetaFolder.read(p, cfg.rule(), DataType.FLOAT);
         int top = (int) theta.get("top.mix1.w").shape()[0];
         return new Loaded(spec, "rule " + p, theta, top);
+    }
+
+    /**
+     * A rule together with the config it is applied with.
+     *
+     * @param config the config, with the rule's widths, inner batch and η when a θ file says them
+     * @param rule the rule ({@link Loaded#spec()} is the θ path, or {@code random})
+     * @param message one line on which rule is used (for the user), or null
+     */
+    public record Adopted(ExperimentConfig config, Loaded rule, String message) {}
+
+    /**
+     * The rule {@code demo} applies, where a shipped rule lives: {@code rule} when given (a θ file,
+     * or a θ folder); else the newest θ file in {@code models}; else the θ folder
+     * {@code models/theta-<config>/}; else the meta-initialised rule (random θ from the run seed).
+     * A θ file brings its own rule widths, inner batch and η (its card), so the config adopts them.
+     *
+     * @param rule {@code --rule}, or null
+     * @param cfg the config (input width already fitted to the data)
+     * @param models the folder of shipped rules
+     * @param runSeed run seed (a random θ is drawn from its {@code theta-init} stream)
+     * @return the config and the rule
+     * @throws BadInputException when the θ is unreadable, or of another top width than the config's base model
+     */
+    public static Adopted shipped(Path rule, ExperimentConfig cfg, Path models, long runSeed) {
+        Path file = rule != null && !Files.isDirectory(rule) ? rule
+                : rule == null ? LearnedRule.newestIn(models).orElse(null) : null;
+        Path dir = rule != null && Files.isDirectory(rule) ? rule : null;
+        if (file == null && dir == null && Files.isDirectory(models.resolve("theta-" + cfg.name()))) {
+            dir = models.resolve("theta-" + cfg.name());
+        }
+        if (file != null) {
+            LearnedRule learned = LearnedRule.load(file);
+            ExperimentConfig adopted = CoreAdapter.withRuleOf(cfg, learned.card());
+            learned.checkArchitecture(adopted.base());
+            return new Adopted(adopted, new Loaded(file.toString(), learned.describe(), learned.theta(),
+                    learned.topUnits()), "using the " + learned.describe());
+        }
+        if (dir != null) {
+            Theta theta = ThetaFolder.read(dir, cfg.rule(), DataType.FLOAT);
+            return new Adopted(cfg, new Loaded(dir.toString(), "rule " + dir, theta,
+                    (int) theta.get("top.mix1.w").shape()[0]), null);
+        }
+        int top = cfg.base().topWidth();
+        return new Adopted(cfg, new Loaded("random", "untrained rule (random theta)", random(cfg, top, runSeed), top),
+                "note: no theta file (*" + ThetaFile.EXTENSION + ") in " + models + "/: falling back to the "
+                        + "meta-initialised rule of config " + cfg.name() + " (random theta, never meta-trained)");
     }
 
     /**

@@ -13,22 +13,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link RuleStep} of {@code unroll}. The permutation input is the identity, because evaluation
  * permutes its data before any method sees it.
  */
-final class RuleStepper {
+public final class RuleStepper {
 
     private final RuleStep step;
     private final int[] identity;
 
-    RuleStepper(ExperimentConfig cfg, BaseModelConfig arch, Theta theta, DataType dtype) {
+    /**
+     * @param cfg rule widths, inner batch and η
+     * @param arch the base architecture
+     * @param theta the frozen rule
+     * @param dtype floating type
+     */
+    public RuleStepper(ExperimentConfig cfg, BaseModelConfig arch, Theta theta, DataType dtype) {
         this.step = new RuleStep(cfg.graph().withBase(arch), arch, theta, dtype);
         this.identity = EvalData.range(arch.inputWidth());
     }
 
     /** @return the inner batch size the step graph takes */
-    int batch() {
+    public int batch() {
         return step.graph().batch();
     }
 
-    PhiState step(PhiState phi, INDArray x) {
+    /**
+     * @param phi φ before the step
+     * @param x one unlabelled batch, already permuted
+     * @return φ after the step
+     */
+    public PhiState step(PhiState phi, INDArray x) {
         return step.apply(phi, identity, x);
     }
 }

@@ -40,26 +40,78 @@ public final class Npy {
     }
 
     /**
+     * Writes an array in its own type when NumPy has it (float32, float64, int32, int64), else as
+     * float64, so that features stay float32 and labels integers.
+     *
+     * @param file target file (replaced atomically)
+     * @param array any numeric array
+     * @throws IOException on write failure
+     */
+    public static void write(Path file, INDArray array) throws IOException {
+        AtomicFiles.write(file, encode(array));
+    }
+
+    /**
      * @param array any numeric array
      * @return the bytes of its float64 {@code .npy} file
      */
     public static byte[] encodeDouble(INDArray array) {
+        return encode(array.castTo(DataType.DOUBLE));
+    }
+
+    /**
+     * @param array any numeric array
+     * @return the bytes of its {@code .npy} file in its own type (float32, float64, int32, int64),
+     *     other types as float64
+     */
+    public static byte[] encode(INDArray array) {
+        DataType type = switch (array.dataType()) {
+            case FLOAT, DOUBLE, INT, LONG -> array.dataType();
+            default -> DataType.DOUBLE;
+        };
+        String descr = switch (type) {
+            case FLOAT -> "<f4";
+            case INT -> "<i4";
+            case LONG -> "<i8";
+            default -> "<f8";
+        };
+        int width = type == DataType.FLOAT || type == DataType.INT ? 4 : 8;
         long[] shape = array.shape();
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
         }
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int unpadded = MAGIC.length + 4 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        double[] data = array.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 8 * data.length)
+        INDArray c = array.castTo(type).dup('c');
+        long n = c.length();
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(MAGIC.length + 4 + header.length() + width * n))
                 .order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         buf.put(header.getBytes(StandardCharsets.US_ASCII));
-        for (double d : data) {
-            buf.putDouble(d);
+        switch (type) {
+            case FLOAT -> {
+                for (float f : c.data().asFloat()) {
+                    buf.putFloat(f);
+                }
+            }
+            case INT -> {
+                for (int i : c.data().asInt()) {
+                    buf.putInt(i);
+                }
+            }
+            case LONG -> {
+                for (long l : c.data().asLong()) {
+                    buf.putLong(l);
+                }
+            }
+            default -> {
+                for (double d : c.data().asDouble()) {
+                    buf.putDouble(d);
+                }
+            }
         }
         return buf.array();
     }

@@ -56,6 +56,18 @@ public final class RunFolder {
     }
 
     /**
+     * Creates the folder and writes the config and manifest from a run's provenance.
+     *
+     * @param dir folder (created)
+     * @param provenance command, config, seeds and fields of the run
+     * @return the run folder
+     * @throws IOException on write failure
+     */
+    public static RunFolder create(Path dir, Provenance provenance) throws IOException {
+        return create(dir, provenance.command(), provenance.config(), provenance.seeds(), provenance.fields());
+    }
+
+    /**
      * Creates the folder and writes the config and manifest.
      *
      * @param dir folder (created)

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public enum FaultPoint {
     /** A worker is about to build a truncation graph (a cache miss). */
     GRAPH_BUILD,
-    /** A worker has computed a truncation and not yet handed it to the trainer. */
+    /** A worker (a thread, or a Spark task) has computed a truncation and not yet handed it on. */
     TRUNCATION,
     /** Half of a checkpoint's state is in its temp file. */
     CHECKPOINT_WRITE,

@@ -203,7 +203,9 @@ public final class SparkEngine implements Engine {
         public byte[] call(byte[] payload) throws Exception {
             setUpExecutor();
             failOnceIfAsked();
-            return Codec.decode(payload, TruncationTask::run).toBytes();
+            byte[] result = Codec.decode(payload, TruncationTask::run).toBytes();
+            FaultPoint.TRUNCATION.reach();   // a test hook: the cluster test kills a worker here
+            return result;
         }
 
         private static boolean executorReady;

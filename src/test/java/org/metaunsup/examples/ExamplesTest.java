@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.export.LearnedRule;
-import org.metaunsup.eval.InnerLoop;
+import org.metaunsup.eval.curves.InnerLoop;
 import org.metaunsup.unroll.MetaGradient;
 
 /** The notebook-equivalent examples run and return sensible numbers (tiny settings). */
@@ -28,7 +28,7 @@ class ExamplesTest {
 
     @Test
     void evaluateRuleExampleScoresTheRuleAndTheBaselineOnANewArchitecture() {
-        org.metaunsup.eval.CurveTable t = EvaluateRuleExample.run("tiny", "random", "5x3,4", 2, 2);
+        org.metaunsup.eval.curves.CurveTable t = EvaluateRuleExample.run("tiny", "random", "5x3,4", 2, 2);
         assertEquals(java.util.List.of("rule-init", "none"), t.methods());
         for (String m : t.methods()) {
             assertEquals(java.util.List.of(0, 1, 2), t.rows(m).stream().map(r -> r.step()).toList());

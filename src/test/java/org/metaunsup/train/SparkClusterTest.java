@@ -141,11 +141,12 @@ class SparkClusterTest {
     }
 
     /** The driver: {@code metatrain --engine spark} against the cluster, 2 truncations in flight. */
-    private Process driver(Path home, Path dir, Path config, long steps, boolean resume, String master, Path log)
-            throws IOException {
+    private Process driver(Path home, Path dir, Path config, long steps, boolean resume, String master, Path log,
+                           String executorFault) throws IOException {
         // Executors run in the workers' folders: they find the data by the property, as on a cluster.
         String execOpts = String.join(" ", Launcher.SPARK_JVM_FLAGS) + " -D" + DataLocator.PROPERTY + "="
-                + Path.of("data").toAbsolutePath();
+                + Path.of("data").toAbsolutePath()
+                + (executorFault == null ? "" : " -D" + FaultPoint.PROPERTY + "=" + executorFault);
         List<String> args = new ArrayList<>(List.of("-Dspark.executor.extraJavaOptions=" + execOpts,
                 "-Dspark.executorEnv.OMP_NUM_THREADS=1", "-Dspark.executorEnv.OMP_WAIT_POLICY=passive",
                 "-Dspark.executor.cores=1", "-Dspark.cores.max=2", "-Dspark.executor.memory=1g",
@@ -157,7 +158,9 @@ class SparkClusterTest {
             args.add("--resume");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g"));
+        // The scheduler at INFO: its lines say which task ran where and which was run again.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.spark.scheduler=info"));
         cmd.addAll(Launcher.SPARK_JVM_FLAGS);
         cmd.addAll(List.of("-cp", home.resolve("jars") + File.separator + "*"));
         cmd.addAll(args);
@@ -196,23 +199,29 @@ class SparkClusterTest {
         // 1. A run to step 6 completes on the cluster.
         Path dir = tmp.resolve("run");
         Path config = RunChild.config(dir);
-        Process d = driver(home, dir, config, 6, false, master, tmp.resolve("driver-1.log"));
+        Process d = driver(home, dir, config, 6, false, master, tmp.resolve("driver-1.log"), null);
         assertTrue(d.waitFor(300, TimeUnit.SECONDS), "driver 1 timed out");
         assertEquals(0, d.exitValue(), Files.readString(tmp.resolve("driver-1.log")));
         RunChild.assertIntact(dir, 6);
         assertTrue(Files.readString(dir.resolve("manifest.json")).contains(master));
 
-        // 2. Continued to 40; one worker (and its executor) killed mid-run, after two more steps.
-        Process d2 = driver(home, dir, config, 40, true, master, tmp.resolve("driver-2.log"));
+        // 2. Continued to 40; each executor pauses holding its third truncation's result (a test
+        // hook), so the worker killed then is surely running a task: it must be run again elsewhere.
+        Path paused = tmp.resolve("executor-paused");
+        Process d2 = driver(home, dir, config, 40, true, master, tmp.resolve("driver-2.log"),
+                FaultPoint.TRUNCATION.spec(3, paused));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (!RunChild.rowsAbove(dir, 8) && d2.isAlive() && System.nanoTime() < end) {
+        while (!Files.exists(paused) && d2.isAlive() && System.nanoTime() < end) {
             Thread.sleep(100);
         }
+        assertTrue(Files.exists(paused), "an executor reached its third truncation");
+        Thread.sleep(3000);   // the other executor reaches its own third one too
         Process victim = workers.get(0);
         List<ProcessHandle> executors = victim.descendants().toList();
         assertTrue(!executors.isEmpty(), "the worker ran an executor");
         victim.destroyForcibly().waitFor();
         executors.forEach(ProcessHandle::destroyForcibly);
+        Files.delete(paused);   // the surviving executor goes on
         int rowsAtKill = Files.readAllLines(dir.resolve("metrics.csv")).size() - 1;
 
         // 3. The driver goes on with the other worker; once past a later checkpoint it is killed too.
@@ -223,13 +232,14 @@ class SparkClusterTest {
         assertTrue(d2.isAlive(), "the driver survived the lost worker:\n" + Files.readString(tmp.resolve("driver-2.log")));
         assertTrue(newestStep(dir) >= rowsAtKill + 4, "steps went on after the worker was lost");
         String log2 = Files.readString(tmp.resolve("driver-2.log"));
-        long lost = log2.lines().filter(l -> l.contains("Lost task") || l.contains("ExecutorLostFailure")).count();
-        assertTrue(log2.contains("Lost executor") || lost > 0, "Spark saw the executor go:\n" + log2);
+        long lost = log2.lines().filter(l -> l.contains("Lost task") || l.contains("ExecutorLostFailure")
+                || l.contains("Resubmitted")).count();
+        assertTrue(lost > 0, "Spark ran the killed worker's task again:\n" + log2);
         d2.descendants().forEach(ProcessHandle::destroyForcibly);
         d2.destroyForcibly().waitFor();
 
         // 4. --resume of the killed driver reaches the target on the one worker left.
-        Process d3 = driver(home, dir, config, 40, true, master, tmp.resolve("driver-3.log"));
+        Process d3 = driver(home, dir, config, 40, true, master, tmp.resolve("driver-3.log"), null);
         assertTrue(d3.waitFor(600, TimeUnit.SECONDS), "driver 3 timed out");
         String log3 = Files.readString(tmp.resolve("driver-3.log"));
         assertEquals(0, d3.exitValue(), log3);
