@@ -168,7 +168,9 @@ class SparkClusterTest {
         pb.environment().put("METAUNSUP_NO_RELAUNCH", "1");   // as under spark-submit
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("OMP_WAIT_POLICY", "passive");
-        return pb.start();
+        Process p = pb.start();
+        cluster.add(p);   // a failed assertion must not leave a driver running
+        return p;
     }
 
     private static long newestStep(Path dir) throws IOException {
