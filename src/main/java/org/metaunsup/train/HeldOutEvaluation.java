@@ -19,7 +19,7 @@ import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.Evaluation;
 import org.metaunsup.eval.MeanSe;
-import org.metaunsup.eval.RuleMethod;
+import org.metaunsup.eval.method.RuleMethod;
 import org.metaunsup.rule.Theta;
 import org.nd4j.linalg.api.buffer.DataType;
 

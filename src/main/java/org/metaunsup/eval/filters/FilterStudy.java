@@ -8,7 +8,7 @@ import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.eval.EvalData;
-import org.metaunsup.eval.RuleStepper;
+import org.metaunsup.eval.method.RuleStepper;
 import org.metaunsup.eval.UnlabelledStream;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.util.Seeds;

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.eval.FeatureMethod;
-import org.metaunsup.eval.RuleMethod;
 import org.metaunsup.eval.RuleSource;
 
 /**

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
-import org.metaunsup.eval.BaseFeatures;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.MethodContext;
 import org.nd4j.linalg.api.ndarray.INDArray;

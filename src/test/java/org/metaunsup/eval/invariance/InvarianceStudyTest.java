@@ -16,7 +16,7 @@ import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.Evaluation;
-import org.metaunsup.eval.RuleMethod;
+import org.metaunsup.eval.method.RuleMethod;
 import org.metaunsup.eval.RuleSource;
 import org.metaunsup.eval.readout.PrototypeReadout;
 import org.metaunsup.cli.ProcessSetup;

@@ -1,4 +1,4 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,9 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.eval.EvalData;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.unroll.RuleStep;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,9 +1,11 @@
-package org.metaunsup.eval;
+package org.metaunsup.eval.method;
 
 import java.util.HashMap;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.eval.FeatureMethod;
+import org.metaunsup.eval.MethodContext;
 import org.metaunsup.rule.Theta;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
