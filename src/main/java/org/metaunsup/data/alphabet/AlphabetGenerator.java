@@ -5,7 +5,6 @@ import java.awt.FontFormatException;
 import java.awt.font.FontRenderContext;
 import java.awt.font.GlyphVector;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,7 +144,7 @@ public final class AlphabetGenerator {
             float[] small = firstVariantSmall(f.glyphs());
             String dup = null;
             for (int i = 0; i < kept.size() && dup == null; i++) {
-                if (meanAbsDiff(small, keptSmall.get(i)) < DUPLICATE_MAD) {
+                if (RenderTools.meanAbsDiff(small, keptSmall.get(i)) < DUPLICATE_MAD) {
                     dup = kept.get(i).name();
                 }
             }
@@ -170,7 +169,7 @@ public final class AlphabetGenerator {
             }
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                    String ext = ext(p);
+                    String ext = RenderTools.extension(p);
                     if (!Set.of("ttf", "otf", "ttc", "pfb", "pfa", "t1").contains(ext)) {
                         continue;
                     }
@@ -197,7 +196,7 @@ public final class AlphabetGenerator {
             }
             Font[] fonts;
             try {
-                fonts = ext(p).equals("ttc") ? Font.createFonts(p.toFile())
+                fonts = RenderTools.extension(p).equals("ttc") ? Font.createFonts(p.toFile())
                         : new Font[] {Font.createFont(isType1(p) ? Font.TYPE1_FONT : Font.TRUETYPE_FONT, p.toFile())};
             } catch (FontFormatException | IOException | RuntimeException e) {
                 reject(p.getFileName().toString(), p.toString(), pkg, "cannot load: " + e.getMessage());
@@ -234,7 +233,7 @@ public final class AlphabetGenerator {
         for (int l = 0; l < 26; l++) {
             GlyphVector gv = big.createGlyphVector(frc, LETTERS.substring(l, l + 1));
             byte[] g = GlyphRaster.fill(gv.getOutline());
-            if (g == null || inkPixels(g) < 6) {
+            if (g == null || RenderTools.inkPixels(g) < 6) {
                 return null;
             }
             System.arraycopy(g, 0, all, l * PIX, PIX);
@@ -271,7 +270,7 @@ public final class AlphabetGenerator {
             int v = config.hersheyVariants();
             byte[] all = new byte[v * 26 * PIX];
             for (int k = 0; k < v; k++) {
-                SplittableRandom rng = new SplittableRandom(seedOf(name + "#" + k));
+                SplittableRandom rng = new SplittableRandom(RenderTools.seedOf(name + "#" + k));
                 // Stroke width 1.3..2.8 px: MNIST pen strokes are about 2-3 px wide.
                 double width = k == 0 ? 2.0 : 1.3 + 1.5 * rng.nextDouble();
                 double sigma = k == 0 ? 0 : 0.25 + 0.35 * rng.nextDouble();
@@ -315,8 +314,8 @@ public final class AlphabetGenerator {
                 for (int i = 0; i < n; i++) {
                     lab[at + i] = (byte) (i % 26);
                 }
-                csv.append(String.join(",", q(f.name()), q(f.family()), f.kind(), splits[s],
-                        Integer.toString(at), Integer.toString(n), f.pkg(), q(f.licence()), q(f.file()),
+                csv.append(String.join(",", RenderTools.csv(f.name()), RenderTools.csv(f.family()), f.kind(), splits[s],
+                        Integer.toString(at), Integer.toString(n), f.pkg(), RenderTools.csv(f.licence()), RenderTools.csv(f.file()),
                         f.fileSha256(), Checksums.digest("MD5", f.glyphs()), Integer.toString(f.latinScore())))
                         .append('\n');
                 perPackage.merge(f.pkg(), 1, Integer::sum);
@@ -336,7 +335,7 @@ public final class AlphabetGenerator {
         StringBuilder rej = new StringBuilder("face,package,reason,file\n");
         rejected.sort(Comparator.comparing((String[] r) -> r[0]).thenComparing(r -> r[1]));
         for (String[] r : rejected) {
-            rej.append(String.join(",", q(r[0]), r[2], q(r[3]), q(r[1]))).append('\n');
+            rej.append(String.join(",", RenderTools.csv(r[0]), r[2], RenderTools.csv(r[3]), RenderTools.csv(r[1]))).append('\n');
         }
         IdxWriter.writeText(out.resolve("rejected.csv"), rej.toString());
         log.accept("train: " + facesIn[0] + " faces, " + images[0] + " images; test: " + facesIn[1]
@@ -346,21 +345,9 @@ public final class AlphabetGenerator {
 
     /** 0 = train, 1 = test, from a hash of the family so a family never straddles splits. */
     int splitOf(String family) {
-        long h = seedOf("split:" + family.toLowerCase(Locale.ROOT));
+        long h = RenderTools.seedOf("split:" + family.toLowerCase(Locale.ROOT));
         return Math.floorMod(h, 100) < config.testPercent() ? 1 : 0;
     }
-
-    /** A stable 64-bit value of a text (first 8 bytes of its SHA-256). */
-    static long seedOf(String text) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(d).getLong();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void reject(String face, String file, String pkg, String reason) {
         rejected.add(new String[] {face, file, pkg, reason});
     }
@@ -376,43 +363,8 @@ public final class AlphabetGenerator {
         return v;
     }
 
-    private static double meanAbsDiff(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += Math.abs(a[i] - b[i]);
-        }
-        return s / a.length;
-    }
-
-    private static int inkPixels(byte[] g) {
-        int n = 0;
-        for (byte b : g) {
-            if ((b & 0xff) > 64) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String ext(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
     private static boolean isType1(Path p) {
-        String e = ext(p);
+        String e = RenderTools.extension(p);
         return e.equals("pfb") || e.equals("pfa") || e.equals("t1");
-    }
-
-    /** CSV quoting: quote when needed, doubling inner quotes. */
-    private static String q(String s) {
-        if (s == null) {
-            return "";
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"";
-        }
-        return s;
     }
 }

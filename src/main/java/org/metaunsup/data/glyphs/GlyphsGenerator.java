@@ -6,12 +6,8 @@ import java.awt.font.FontRenderContext;
 import java.awt.font.GlyphVector;
 import java.io.IOException;
 import java.lang.Character.UnicodeScript;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +28,7 @@ import org.metaunsup.data.IdxWriter;
 import org.metaunsup.data.alphabet.AlphabetGenerator;
 import org.metaunsup.data.alphabet.DebianPackages;
 import org.metaunsup.data.alphabet.GlyphRaster;
+import org.metaunsup.data.alphabet.RenderTools;
 
 /**
  * Renders the glyph corpus: letters of many writing systems, one class per character of a
@@ -159,7 +156,7 @@ public final class GlyphsGenerator {
             String pkg = dpkg.owner(p);
             Font[] fonts;
             try {
-                fonts = ext(p).equals("ttc") ? Font.createFonts(p.toFile())
+                fonts = RenderTools.extension(p).equals("ttc") ? Font.createFonts(p.toFile())
                         : new Font[] {Font.createFont(Font.TRUETYPE_FONT, p.toFile())};
             } catch (FontFormatException | IOException | RuntimeException e) {
                 throw new BadInputException(p + ": font will not load (" + e.getMessage() + ")");
@@ -238,7 +235,7 @@ public final class GlyphsGenerator {
                 continue;
             }
             List<Glyph> order = new ArrayList<>(gs);
-            order.sort(Comparator.comparingLong((Glyph g) -> hash("face:" + cp + ":" + faces.get(g.face()).name())));
+            order.sort(Comparator.comparingLong((Glyph g) -> RenderTools.seedOf("face:" + cp + ":" + faces.get(g.face()).name())));
             List<Glyph> kept = new ArrayList<>();
             for (Glyph g : order) {
                 if (kept.size() == config.maxFaces()) {
@@ -246,7 +243,7 @@ public final class GlyphsGenerator {
                 }
                 boolean dup = false;
                 for (Glyph k : kept) {
-                    if (mad(g.small(), k.small()) < AlphabetGenerator.DUPLICATE_MAD) {
+                    if (RenderTools.meanAbsDiff(g.small(), k.small()) < AlphabetGenerator.DUPLICATE_MAD) {
                         dup = true;
                         break;
                     }
@@ -274,7 +271,7 @@ public final class GlyphsGenerator {
                 }
                 continue;
             }
-            cps.sort(Comparator.comparingLong((Integer cp) -> hash("class:" + cp)));
+            cps.sort(Comparator.comparingLong((Integer cp) -> RenderTools.seedOf("class:" + cp)));
             for (int cp : cps.subList(Math.min(cps.size(), config.maxClassesPerScript()), cps.size())) {
                 reject(cp, e.getKey(), "over the cap of " + config.maxClassesPerScript() + " classes per script");
             }
@@ -303,7 +300,7 @@ public final class GlyphsGenerator {
      * @return first 8 bytes of SHA-256("split:script:" + lower-case name)
      */
     public static long splitHash(String script) {
-        return hash("split:script:" + script.toLowerCase(Locale.ROOT));
+        return RenderTools.seedOf("split:script:" + script.toLowerCase(Locale.ROOT));
     }
 
     private Result write(Path out, List<FaceInfo> faces, Map<String, List<Integer>> scripts,
@@ -342,8 +339,8 @@ public final class GlyphsGenerator {
                         used[g.face()]++;
                     }
                     classes.append(String.join(",", split, Integer.toString(label), script,
-                            String.format(Locale.ROOT, "U+%04X", cp), q(new String(Character.toChars(cp))),
-                            q(Character.getName(cp)), Integer.toString(at), Integer.toString(gs.size()),
+                            String.format(Locale.ROOT, "U+%04X", cp), RenderTools.csv(new String(Character.toChars(cp))),
+                            RenderTools.csv(Character.getName(cp)), Integer.toString(at), Integer.toString(gs.size()),
                             ids.toString())).append('\n');
                     at += gs.size();
                     label++;
@@ -363,12 +360,12 @@ public final class GlyphsGenerator {
         for (int i = 0; i < faces.size(); i++) {
             FaceInfo f = faces.get(i);
             nFaces += used[i] > 0 ? 1 : 0;
-            fcsv.append(String.join(",", Integer.toString(i), q(f.name()), q(f.family()), f.pkg(), q(f.licence()),
-                    q(f.file()), f.sha256(), Integer.toString(used[i]))).append('\n');
+            fcsv.append(String.join(",", Integer.toString(i), RenderTools.csv(f.name()), RenderTools.csv(f.family()), f.pkg(), RenderTools.csv(f.licence()),
+                    RenderTools.csv(f.file()), f.sha256(), Integer.toString(used[i]))).append('\n');
         }
         StringBuilder rej = new StringBuilder("codepoint,script,reason\n");
         for (String[] r : rejected) {
-            rej.append(String.join(",", r[0], r[1], q(r[2]))).append('\n');
+            rej.append(String.join(",", r[0], r[1], RenderTools.csv(r[2]))).append('\n');
         }
         IdxWriter.writeText(out.resolve("classes.csv"), classes.toString());
         IdxWriter.writeText(out.resolve("faces.csv"), fcsv.toString());
@@ -391,7 +388,7 @@ public final class GlyphsGenerator {
             }
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                    if (!Set.of("ttf", "otf", "ttc").contains(ext(p))) {
+                    if (!Set.of("ttf", "otf", "ttc").contains(RenderTools.extension(p))) {
                         continue;
                     }
                     String pkg = dpkg.owner(p);
@@ -473,7 +470,7 @@ public final class GlyphsGenerator {
             return null;
         }
         byte[] r = GlyphRaster.fillCentredByMass(gv.getOutline());
-        if (r == null || inkPixels(r) < 6) {
+        if (r == null || RenderTools.inkPixels(r) < 6) {
             return null;
         }
         if (notdef != null && mad(r, notdef) < NOTDEF_MAD) {
@@ -494,10 +491,10 @@ public final class GlyphsGenerator {
             Glyph g = gs.get(i);
             double best = Double.POSITIVE_INFINITY;
             for (float[] t : perFace.get(g.face())) {
-                best = Math.min(best, mad(g.small(), t));
+                best = Math.min(best, RenderTools.meanAbsDiff(g.small(), t));
             }
             for (float[] t : ref) {
-                best = Math.min(best, mad(g.small(), t));
+                best = Math.min(best, RenderTools.meanAbsDiff(g.small(), t));
             }
             d[i] = best;
         }
@@ -518,14 +515,6 @@ public final class GlyphsGenerator {
         return v;
     }
 
-    static double mad(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += Math.abs(a[i] - b[i]);
-        }
-        return s / a.length;
-    }
-
     static double mad(byte[] a, byte[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
@@ -533,45 +522,7 @@ public final class GlyphsGenerator {
         }
         return s / (255.0 * a.length);
     }
-
-    private static int inkPixels(byte[] g) {
-        int n = 0;
-        for (byte b : g) {
-            if ((b & 0xff) > 64) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** A stable 64-bit value of a text (first 8 bytes of its SHA-256), as the alphabet's split uses. */
-    static long hash(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(d).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void reject(int cp, String script, String reason) {
         rejected.add(new String[] {String.format(Locale.ROOT, "U+%04X", cp), script, reason});
-    }
-
-    private static String ext(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    /** CSV quoting: quote when needed, doubling inner quotes. */
-    private static String q(String s) {
-        if (s == null) {
-            return "";
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"";
-        }
-        return s;
     }
 }
