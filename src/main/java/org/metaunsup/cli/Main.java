@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             EvaluateCommand.class,
             TransferCommand.class,
             MetatrainCommand.class,
+            HeldOutCommand.class,
             ReportCommand.class,
             FeaturesCommand.class,
             FiltersCommand.class,

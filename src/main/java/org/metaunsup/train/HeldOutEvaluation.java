@@ -68,8 +68,10 @@ public final class HeldOutEvaluation implements AutoCloseable {
     private final DataType dtype;
     private final int innerSteps;
     private final int seeds;
+    private final int validationTasks;
     private final int query;
     private final int draws;
+    private boolean alphabet = true;
     private MetricsLog log;
     private EvalData mnist;
     private EvalData letters;
@@ -86,12 +88,42 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @param draws support draws per measurement
      */
     public HeldOutEvaluation(ExperimentConfig config, DataType dtype, int innerSteps, int seeds, int query, int draws) {
+        this(config, dtype, innerSteps, seeds, seeds, query, draws);
+    }
+
+    /**
+     * With a number of validation tasks of its own (meta-training uses one per seed; a
+     * re-measurement of a finished run, {@code heldout}, affords more: task t is of validation
+     * script t mod 4, so a multiple of 4 weighs the scripts equally).
+     *
+     * @param config the run's config (rule widths, base architecture, inner batch, η)
+     * @param dtype floating type
+     * @param innerSteps inner steps of the rule before measuring (0 disables the evaluation)
+     * @param seeds seeds averaged on MNIST and the alphabet test faces
+     * @param validationTasks fixed validation tasks
+     * @param query held-out query images per measurement
+     * @param draws support draws per measurement
+     */
+    public HeldOutEvaluation(ExperimentConfig config, DataType dtype, int innerSteps, int seeds, int validationTasks,
+                             int query, int draws) {
         this.config = config;
         this.dtype = dtype;
         this.innerSteps = innerSteps;
         this.seeds = seeds;
+        this.validationTasks = validationTasks;
         this.query = query;
         this.draws = draws;
+    }
+
+    /**
+     * Leaves the alphabet test faces out (their columns are NaN): a re-measurement that compares
+     * θs by validation and MNIST only saves their seeds' inner steps.
+     *
+     * @return this
+     */
+    public HeldOutEvaluation withoutAlphabet() {
+        alphabet = false;
+        return this;
     }
 
     /** @return whether evaluations run */
@@ -106,7 +138,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @param lengths file lengths from the checkpoint, or empty
      * @throws IOException on failure
      */
-    void open(Path runDir, Map<String, Long> lengths) throws IOException {
+    public void open(Path runDir, Map<String, Long> lengths) throws IOException {
         this.runDir = runDir;
         log = new MetricsLog(runDir, "eval", COLUMNS);
         log.open(lengths);
@@ -118,7 +150,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
             // The test faces serve as both the unlabelled pool and the labelled held-out set: a sixth of
             // them alone is too few images per letter for 10 shots plus a query set.
             letters = EvalData.of(new DataSplits(a.name() + "-test-faces", a.test(), a.test(), a.files()));
-            validation = validationTasks(side, seeds);
+            validation = validationTasks(side, validationTasks);
             // Best so far from the rows kept (a resume cuts eval.jsonl back to its checkpoint).
             best = null;
             for (Map<String, Object> row : log.rows()) {
@@ -182,7 +214,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @return the row, or null when disabled or stopped
      * @throws IOException on failure
      */
-    Map<String, Object> evaluate(Theta theta, long outerStep, double wallSeconds, BooleanSupplier stop)
+    public Map<String, Object> evaluate(Theta theta, long outerStep, double wallSeconds, BooleanSupplier stop)
             throws IOException {
         if (!enabled()) {
             return null;
@@ -200,7 +232,8 @@ public final class HeldOutEvaluation implements AutoCloseable {
         row.put("mnist_ridge_accuracy_se", at(m, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).se());
         row.put("mnist_logistic_accuracy", at(m, innerSteps, CurvePoint.Metric.LOGISTIC_ACCURACY).mean());
         row.put("mnist_init_ridge_accuracy", at(m, 0, CurvePoint.Metric.RIDGE_ACCURACY).mean());
-        List<CurvePoint> a = measure(theta, letters, Math.min(query, letters.heldOutCount() / 2), stop);
+        List<CurvePoint> a = alphabet ? measure(theta, letters, Math.min(query, letters.heldOutCount() / 2), stop)
+                : List.of();
         row.put("alphabet_test_meta_loss", at(a, innerSteps, CurvePoint.Metric.META_LOSS).mean());
         row.put("alphabet_test_meta_loss_se", at(a, innerSteps, CurvePoint.Metric.META_LOSS).se());
         row.put("alphabet_test_ridge_accuracy", at(a, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean());
@@ -315,7 +348,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
      * @param warn told each damaged row left out of the figure
      * @throws IOException on failure
      */
-    void drawCurves(Path runDir, String title, Consumer<String> warn) throws IOException {
+    public void drawCurves(Path runDir, String title, Consumer<String> warn) throws IOException {
         Path metricsFile = runDir.resolve("metrics.jsonl");
         if (!Files.isRegularFile(metricsFile)) {
             return;
