@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.metaunsup.BadInputException;
-import org.metaunsup.config.ConfigKeys;
+import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.eval.CurveChart;
 import org.metaunsup.eval.RuleSource;
@@ -191,14 +191,7 @@ final class HeldOutCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config) || !Files.isDirectory(thetaDir)) {
             throw new BadInputException("--run " + dir + ": not a metatrain run folder (no config.properties or theta/)");
         }
-        java.util.Properties props = new java.util.Properties();
-        try (java.io.Reader r = Files.newBufferedReader(config)) {
-            props.load(r);
-        }
-        Map<String, String> recorded = new LinkedHashMap<>();
-        props.stringPropertyNames().forEach(k -> recorded.put(k, props.getProperty(k)));
-        // A run of an earlier version lacks the keys added since (e.g. task.datasets): the record's defaults.
-        ExperimentConfig cfg = ConfigKeys.fromRecord(RunFolder.recordedConfigName(dir).orElse("run"), recorded);
+        ExperimentConfig cfg = ConfigLoader.loadRecord(config, RunFolder.recordedConfigName(dir).orElse("run"));
         long seed = runSeed(dir);
         TreeMap<Long, Path> all = new TreeMap<>();
         try (Stream<Path> s = Files.list(thetaDir)) {

@@ -214,12 +214,14 @@ public final class MetaTrainer {
             }
             name = stored.toString();
         }
-        ExperimentConfig loaded = ConfigLoader.load(name);
+        ExperimentConfig loaded;
         if (options.config() == null) {
             // The stored file is named config.properties; the run's config keeps the name it was
-            // started with (figure titles, θ cards), which its manifest records.
-            loaded = new ExperimentConfig(RunFolder.recordedConfigName(options.runDir()).orElse(loaded.name()),
-                    loaded.graph(), loaded.task(), loaded.outer());
+            // started with (figure titles, θ cards), which its manifest records. An older run's
+            // file lacks the keys added since: they take the values older records assume.
+            loaded = ConfigLoader.loadRecord(stored, RunFolder.recordedConfigName(options.runDir()).orElse("run"));
+        } else {
+            loaded = ConfigLoader.load(name);
         }
         this.config = loaded;
         WorkerContext.side(config);

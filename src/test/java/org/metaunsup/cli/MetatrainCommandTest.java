@@ -41,4 +41,28 @@ class MetatrainCommandTest {
         assertEquals(2, engine.code());
         assertEquals(1, engine.err().trim().lines().count(), engine.err());
     }
+
+    @Test
+    void resumesARunFolderWrittenBeforeANewKey() throws Exception {
+        Path cfg = tmp.resolve("t.properties");
+        Files.writeString(cfg, "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\ntask.truncation = 2\n"
+                + "outer.batch = 1\nouter.checkpoint_every = 1\n");
+        Path dir = tmp.resolve("old");
+        CliRunner.Result first = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString(),
+                "--steps", "1", "--eval-steps", "0");
+        assertEquals(0, first.code(), first.err());
+        // An earlier version wrote no task.datasets (models/runs/small-1 is such a run).
+        Path stored = dir.resolve("config.properties");
+        String text = Files.readString(stored);
+        assertTrue(text.contains("task.datasets"), text);
+        Files.writeString(stored, text.replaceAll("(?m)^task\\.datasets.*\\R", ""));
+
+        CliRunner.Result own = CliRunner.run("metatrain", "--run-dir", dir.toString(), "--resume", "--steps", "2",
+                "--eval-steps", "0");
+        assertEquals(0, own.code(), own.err());
+        CliRunner.Result named = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString(),
+                "--resume", "--steps", "3", "--eval-steps", "0");
+        assertEquals(0, named.code(), named.err());
+        assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size(), "header and steps 1-3");
+    }
 }
