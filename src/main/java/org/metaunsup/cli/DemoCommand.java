@@ -54,11 +54,11 @@ final class DemoCommand implements Callable<Integer> {
         ExperimentConfig loadedCfg = study.loadConfig();
         StudyRun run = study.check();   // before loading anything
         ProcessSetup.init();
-        DataSplits data = Datasets.load(study.dataset);
-        RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg.withInputWidth(data.train().dim()),
-                study.seed);
+        // The rule before the data: a missing shipped rule is said at once. Neither depends on the other.
+        RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg, study.seed);
         System.err.println(adopted.message());
-        ExperimentConfig cfg = adopted.config();
+        DataSplits data = Datasets.load(study.dataset);
+        ExperimentConfig cfg = adopted.config().withInputWidth(data.train().dim());
         RuleSource.Loaded loaded = adopted.rule();
         DemoStudy demo = new DemoStudy(cfg, data, loaded, steps, every, seeds, study.seed);
         DemoFiles.Description description = new DemoFiles.Description(loaded.description(), study.dataset, steps);

@@ -152,7 +152,7 @@ public final class RuleSource {
      * rule widths, inner batch and η (its card), so the config adopts them.
      *
      * @param rule {@code --rule}: a path, {@code random}, {@code default}, or null
-     * @param cfg the config (input width already fitted to the data)
+     * @param cfg the config (its input width is left as it is: a rule applies to any)
      * @param runSeed run seed (a random θ is drawn from its {@code theta-init} stream)
      * @return the config and the rule, with the line that says which rule is used
      * @throws BadInputException when the θ is unreadable, of another top width than the config's base

@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * of <b>any</b> architecture whose top width is {@link #topUnits()} on unlabelled data:
  *
  * <pre>{@code
- * LearnedRule rule = LearnedRule.load(Path.of("models/theta-small.theta.fb"));
+ * LearnedRule rule = LearnedRule.load(Path.of("models/small.theta.fb"));   // or ShippedRules.find(config).rule()
  * BaseModelConfig arch = new BaseModelConfig(new int[] {784, 256, 128, rule.topUnits()}, Activation.RELU);
  * BaseModel model = rule.train(arch, batches, 500, 42L, null);  // batches: [rule.innerBatch(), 784] arrays
  * INDArray features = model.features(x);
