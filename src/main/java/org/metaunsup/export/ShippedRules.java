@@ -83,8 +83,9 @@ public final class ShippedRules {
             String grads = g < 0 ? "meta-gradients not recorded"
                     : String.format(Locale.ROOT, "%,d meta-gradients", g);
             String name = file.getFileName().toString();
-            // Marked means named <config>.theta.fb; the card's own config name may differ (a run
-            // resumed from its folder records "config", the stem of its config.properties).
+            // Marked means named <config>.theta.fb; the card's own config name may differ: it is the
+            // name the run was given its config by (small-1's outer step 108 says "config", the stem
+            // of a config.properties file).
             return "theta " + file + " (" + (marked ? "shipped for config "
                     + name.substring(0, name.length() - ThetaFile.EXTENSION.length())
                     : "matching, not marked as shipped") + "; card: config " + c.config() + ", outer step "

@@ -75,7 +75,7 @@ class ShippedRulesTest {
         assertEquals(models.resolve("small.theta.fb"), c.file(), "marked, though of a lower outer step");
         assertEquals(108, c.rule().card().outerStep());
         assertEquals(108 * 4, c.gradients(), "outer steps x outer.batch");
-        // This run was resumed from its folder: its card names the config "config" (config.properties).
+        // This card names its config "config" (the stem of a config.properties file), not "small".
         assertEquals("config", c.rule().card().config());
         assertEquals("using theta " + models.resolve("small.theta.fb") + " (shipped for config small; card: config "
                 + "config, outer step 108, 432 meta-gradients, commit " + c.rule().card().commit() + ")", c.describe());
