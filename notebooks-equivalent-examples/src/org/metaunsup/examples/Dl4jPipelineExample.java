@@ -12,14 +12,17 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
+import org.metaunsup.BadInputException;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
 import org.metaunsup.export.LearnedRule;
+import org.metaunsup.export.ShippedRules;
 import org.metaunsup.io.AtomicFiles;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -184,7 +187,10 @@ public final class Dl4jPipelineExample {
     }
 
     /**
-     * Runs on the newest θ file in {@code models/} (else the meta-initialised {@code small} rule).
+     * Runs on the θ file shipped in {@code models/} for the {@code small} config
+     * ({@link ShippedRules}: the one whose card matches it, preferring {@code models/small.theta.fb});
+     * says which on standard error. With none, one line naming what was looked for and where, and
+     * exit code 2.
      *
      * @param args optional: output folder (default runs/example-dl4j), inner steps (default 200), seed
      *     (default 1)
@@ -194,10 +200,28 @@ public final class Dl4jPipelineExample {
         Path out = Path.of(args.length > 0 ? args[0] : "runs/example-dl4j");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
-        LearnedRule rule = LearnedRule.newestIn(Path.of("models")).map(LearnedRule::load)
-                .orElseGet(() -> LearnedRule.metaInitialised("small", 1));
-        Result r = run(rule, steps, 10_000, seed, out);
+        ShippedRules.Choice shipped;
+        try {
+            shipped = defaultRule("small");
+        } catch (BadInputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.err.println(shipped.describe());
+        Result r = run(shipped.rule(), steps, 10_000, seed, out);
         System.out.print(Files.readString(out.resolve("summary.txt")));
         System.out.println("saved in " + out.toAbsolutePath());
+    }
+
+    /**
+     * The rule {@link #main} uses.
+     *
+     * @param config a built-in config name or a config file
+     * @return the shipped θ matching it
+     * @throws BadInputException (one line) when none matches
+     */
+    public static ShippedRules.Choice defaultRule(String config) {
+        return ShippedRules.find(ConfigLoader.load(config));
     }
 }

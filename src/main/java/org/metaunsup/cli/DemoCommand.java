@@ -25,13 +25,14 @@ import picocli.CommandLine.Option;
  * the current task and writes the tasks done.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Apply the shipped rule (the newest models/*.theta.fb, else a meta-initialised one) to "
-                + "fresh base models on unlabelled MNIST 14x14; compare 10-shot accuracy with random features.")
+        description = "Apply the shipped rule (the models/*.theta.fb whose card matches --config) to fresh base "
+                + "models on unlabelled MNIST 14x14; compare 10-shot accuracy with random features.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", description = "theta file (*.theta.fb) or theta folder (default: the newest "
-            + "*.theta.fb in models/, else models/theta-<config>/, else the meta-initialised rule)")
-    Path rule;
+    @Option(names = "--rule", defaultValue = RuleSource.DEFAULT, description = "theta file (*.theta.fb), theta "
+            + "folder, 'random' (the meta-initialised rule) or 'default': the theta file in models/ whose card "
+            + "matches --config, preferring models/<config>.theta.fb (default: ${DEFAULT-VALUE})")
+    String rule;
 
     @Option(names = "--steps", defaultValue = "200", description = "inner steps (default: ${DEFAULT-VALUE})")
     int steps;
@@ -53,13 +54,11 @@ final class DemoCommand implements Callable<Integer> {
         ExperimentConfig loadedCfg = study.loadConfig();
         StudyRun run = study.check();   // before loading anything
         ProcessSetup.init();
+        // The rule before the data: a missing shipped rule is said at once. Neither depends on the other.
+        RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg, study.seed);
+        System.err.println(adopted.message());
         DataSplits data = Datasets.load(study.dataset);
-        RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg.withInputWidth(data.train().dim()),
-                Path.of("models"), study.seed);
-        if (adopted.message() != null) {
-            System.err.println(adopted.message());
-        }
-        ExperimentConfig cfg = adopted.config();
+        ExperimentConfig cfg = adopted.config().withInputWidth(data.train().dim());
         RuleSource.Loaded loaded = adopted.rule();
         DemoStudy demo = new DemoStudy(cfg, data, loaded, steps, every, seeds, study.seed);
         DemoFiles.Description description = new DemoFiles.Description(loaded.description(), study.dataset, steps);

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
                 + "logistic readouts every M steps, mean +- standard error over seeds.")
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'random' (meta-initialised) or 'none'")
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'default' (the "
+            + "theta file in models/ whose card matches --config), 'random' (meta-initialised) or 'none'")
     String rule;
 
     @Mixin
@@ -53,8 +54,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "seeds averaged (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--methods", split = ",", description = "comma list of: rule, rule-init, none, raw, vae, beta-vae, "
-            + "supervised (default: rule)")
+    @Option(names = "--methods", split = ",", description = "comma list of: rule, rule-init, none, raw, pca, vae, "
+            + "beta-vae, supervised (default: rule)")
     List<String> methods;
 
     @Option(names = "--compare", description = "run every method and plot them on one figure (the paper's Figure 1)")
@@ -74,6 +75,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ExperimentConfig cfg = in.config();
         BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
+        if (rule.equals(RuleSource.DEFAULT)) {
+            System.err.println("using " + loaded.description());
+        }
         List<String> ids = compare ? Methods.ALL : methods == null || methods.isEmpty() ? List.of("rule") : methods;
         List<FeatureMethod> list = Methods.create(ids, loaded, cfg, base.topWidth(), seed);
         StudyRun run = study.check();   // before minutes of work

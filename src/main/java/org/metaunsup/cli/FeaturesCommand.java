@@ -16,14 +16,17 @@ import org.metaunsup.BadInputException;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.dl4j.ArrayDataSetIterator;
 import org.metaunsup.dl4j.RuleFeatureExtractor;
 import org.metaunsup.eval.Architectures;
+import org.metaunsup.eval.RuleSource;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
+import org.metaunsup.export.ShippedRules;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.AtomicFolder;
 import org.metaunsup.io.Npy;
@@ -45,11 +48,13 @@ import picocli.CommandLine.Option;
                 + "(features-train.npy, features-test.npy) into --out."})
 final class FeaturesCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), or 'random' for a "
-            + "meta-initialised rule of --config")
+    @Option(names = "--rule", defaultValue = RuleSource.DEFAULT, description = "theta file (*.theta.fb), 'random' "
+            + "for a meta-initialised rule of --config, or 'default': the theta file in models/ whose card matches "
+            + "--config (default: ${DEFAULT-VALUE})")
     String rule;
 
-    @Option(names = "--config", defaultValue = "small", description = "config of a 'random' rule (default: ${DEFAULT-VALUE})")
+    @Option(names = "--config", defaultValue = "small", description = "config a 'default' rule must match, or of a "
+            + "'random' rule (default: ${DEFAULT-VALUE})")
     String config;
 
     @Option(names = "--dataset", required = true, description = "mnist14, alphabet14, ... or idx:IMAGES[,LABELS]")
@@ -80,7 +85,7 @@ final class FeaturesCommand implements Callable<Integer> {
         // things, is refused now (the results replace an earlier features folder only when complete).
         OutputPaths.folder(out, "--out", RunFolder.MANIFEST);
         ProcessSetup.init();
-        LearnedRule r = rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
+        LearnedRule r = rule(config, rule, seed);
         if (r.isMetaInitialised()) {
             System.err.println("note: " + r.describe() + " has never been meta-trained");
         }
@@ -172,6 +177,16 @@ final class FeaturesCommand implements Callable<Integer> {
             npy(out.resolve("labels-" + part + ".npy"), Nd4j.createFromArray(d.labels()));
             written.add("labels-" + part + ".npy");
         }
+    }
+
+    /** {@code --rule}: the shipped θ matching the config (said on stderr), a meta-initialised one, or a file. */
+    private static LearnedRule rule(String config, String rule, long seed) {
+        if (rule.equals(RuleSource.DEFAULT)) {
+            ShippedRules.Choice c = ShippedRules.find(ConfigLoader.load(config));
+            System.err.println(c.describe());
+            return c.rule();
+        }
+        return rule.equals("random") ? LearnedRule.metaInitialised(config, seed) : LearnedRule.load(Path.of(rule));
     }
 
     /** Writes .npy in the array's own type (float32 features, int32 labels), atomically. */

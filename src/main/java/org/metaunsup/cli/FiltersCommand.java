@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 final class FiltersCommand implements Callable<Integer> {
 
     @Option(names = "--rule", required = true, description = "comma list of theta files (*.theta.fb), theta folders, "
-            + "'random', or a folder of theta files (a metatrain run's theta/: its files in outer-step order)")
+            + "'random', 'default' (the shipped theta matching --config), or a folder of theta files (a metatrain run's theta/: its files in outer-step order)")
     String rule;
 
     @Mixin

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
                 + "and prototype readouts, mean +- standard error over seeds.")
 final class InvarianceCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'default' (the theta "
+            + "file in models/ whose card matches --config) or 'random' (meta-initialised)")
     String rule;
 
     @Mixin
@@ -95,6 +96,9 @@ final class InvarianceCommand implements Callable<Integer> {
         EvalData data = in.data();
         BaseModelConfig base = in.base();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, base.topWidth(), seed);
+        if (rule.equals(RuleSource.DEFAULT)) {
+            System.err.println("using " + loaded.description());
+        }
         FeatureMethod ruleMethod = Methods.create(List.of("rule"), loaded, cfg, base.topWidth(), seed).get(0);
         InvarianceSpec spec = new InvarianceSpec(cfg, base, data, protocol, permutations, recipe, seed, ruleMethod,
                 loaded.description());

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
                 + "few-shot readouts at step 0 and after N steps, mean +- standard error over seeds.")
 final class TransferCommand implements Callable<Integer> {
 
-    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder or 'random' (meta-initialised)")
+    @Option(names = "--rule", required = true, description = "theta file (*.theta.fb), theta folder, 'default' (the theta "
+            + "file in models/ whose card matches --config) or 'random' (meta-initialised)")
     String rule;
 
     @Option(names = "--widths", split = ",", defaultValue = "32,64,128,256,512,1024,2048",
@@ -75,6 +76,9 @@ final class TransferCommand implements Callable<Integer> {
         EvalInputs in = EvalInputs.load(cfg, study.dataset, null);
         cfg = in.config();
         RuleSource.Loaded loaded = RuleSource.load(rule, cfg, cfg.base().topWidth(), seed);
+        if (rule.equals(RuleSource.DEFAULT)) {
+            System.err.println("using " + loaded.description());
+        }
         TransferSpec spec = new TransferSpec(cfg, in.data(), protocol, seed, loaded, methods, widths, depths);
         TransferStudy transfer = spec.study();
         TransferFiles.Description description = spec.description();

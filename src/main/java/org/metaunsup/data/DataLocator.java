@@ -1,14 +1,11 @@
 package org.metaunsup.data;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.metaunsup.BadInputException;
+import org.metaunsup.util.ProjectFolders;
 
 /**
  * Finds the shipped data folder (the one holding {@code mnist/} and {@code alphabet/}).
@@ -50,38 +47,8 @@ public final class DataLocator {
                 + ") to the folder holding mnist/ and alphabet/");
     }
 
-    /** @return the folders searched, in order */
+    /** @return the folders searched, in order ({@link ProjectFolders}) */
     public static List<Path> candidates() {
-        String prop = System.getProperty(PROPERTY);
-        if (prop != null && !prop.isBlank()) {
-            return List.of(Paths.get(prop).toAbsolutePath().normalize());
-        }
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return List.of(Paths.get(env).toAbsolutePath().normalize());
-        }
-        Set<Path> dirs = new LinkedHashSet<>();
-        dirs.add(Paths.get("data").toAbsolutePath().normalize());
-        Path code = codeLocation();
-        if (code != null) {
-            Path parent = code.getParent();
-            if (parent != null) {
-                dirs.add(parent.resolve("data").normalize());
-                if (parent.getParent() != null) {
-                    dirs.add(parent.getParent().resolve("data").normalize());
-                }
-            }
-        }
-        return List.copyOf(dirs);
-    }
-
-    /** The jar file or classes folder this class was loaded from, if known. */
-    private static Path codeLocation() {
-        try {
-            var src = DataLocator.class.getProtectionDomain().getCodeSource();
-            return src == null ? null : Paths.get(src.getLocation().toURI()).toAbsolutePath();
-        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            return null;
-        }
+        return ProjectFolders.candidates("data", PROPERTY, ENV);
     }
 }

@@ -39,8 +39,9 @@ public final class CurveChart {
 
     private record Panel(String yLabel, List<Series> series) {}
 
+    // "pca" came last: appended, so that every older method keeps its colour.
     private static final List<String> ORDER = List.of("rule", "rule-init", "none", "raw", "vae", "beta-vae",
-            "supervised");
+            "supervised", "pca");
     private static final Color[] PALETTE = {
         new Color(214, 39, 40), new Color(255, 127, 14), new Color(127, 127, 127), new Color(140, 86, 75),
         new Color(31, 119, 180), new Color(23, 190, 207), new Color(44, 160, 44), new Color(148, 103, 189),

@@ -214,6 +214,18 @@ public final class EvalData {
     }
 
     /**
+     * The whole unlabelled training pool as one array, for a baseline fitted on all of it at once
+     * (PCA). Its labels are not read.
+     *
+     * @param perm input permutation
+     * @param dtype array type
+     * @return the images [unlabelled count, D], permuted, in index order
+     */
+    public INDArray unlabelledPool(int[] perm, DataType dtype) {
+        return gather(true, trainIdx, perm, dtype);
+    }
+
+    /**
      * A class-balanced sample of the labelled training pool (never the held-out pool), for a
      * baseline that learns from labels: {@code perClass} images of every class, class-major.
      *

@@ -16,6 +16,7 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.config.TaskDistributionConfig;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.LearnedRule;
+import org.metaunsup.export.ShippedRules;
 import org.metaunsup.export.ThetaCard;
 import org.metaunsup.export.ThetaFile;
 import org.metaunsup.rule.Theta;
@@ -78,22 +79,32 @@ public final class RuleSource {
             if (isRandom()) {
                 return "meta-init theta";
             }
-            Matcher m = Pattern.compile("\\(outer step (\\d+)\\)").matcher(description);
+            Matcher m = Pattern.compile("outer step (\\d+)").matcher(description);
             return m.find() ? "theta, outer step " + m.group(1) : Path.of(spec).getFileName().toString();
         }
     }
 
+    /** The {@code --rule} value of the shipped rule that matches the config ({@link ShippedRules}). */
+    public static final String DEFAULT = "default";
+
     private RuleSource() {}
 
     /**
-     * @param spec {@code random}, {@code none} or a θ path
+     * @param spec {@code default} (the shipped θ matching {@code cfg}, {@link ShippedRules}), {@code random},
+     *     {@code none} or a θ path
      * @param cfg config whose rule widths θ must have
      * @param topWidth the base architecture's top width (a random θ is built for it)
      * @param runSeed run seed (a random θ is drawn from its {@code theta-init} stream)
      * @return the rule
-     * @throws BadInputException when the path is missing, not a θ, or of other widths or inner step size
+     * @throws BadInputException when the path is missing, not a θ, or of other widths or inner step size,
+     *     or for {@code default} when no shipped θ matches the config
      */
     public static Loaded load(String spec, ExperimentConfig cfg, int topWidth, long runSeed) {
+        if (spec.equals(DEFAULT)) {
+            ShippedRules.Choice c = ShippedRules.find(cfg);
+            return new Loaded(c.file().toString(), c.summary(), c.rule().theta(), c.rule().topUnits(),
+                    recordedTasks(c.rule().card(), cfg));
+        }
         if (spec.equals("none")) {
             return new Loaded(spec, "no rule (random-init features)", null, 0);
         }
@@ -135,41 +146,45 @@ public final class RuleSource {
     public record Adopted(ExperimentConfig config, Loaded rule, String message) {}
 
     /**
-     * The rule {@code demo} applies, where a shipped rule lives: {@code rule} when given (a θ file,
-     * or a θ folder); else the newest θ file in {@code models}; else the θ folder
-     * {@code models/theta-<config>/}; else the meta-initialised rule (random θ from the run seed).
-     * A θ file brings its own rule widths, inner batch and η (its card), so the config adopts them.
+     * The rule {@code demo} applies: {@code rule} when given (a θ file or a θ folder, {@code random}
+     * for the meta-initialised rule); else ({@code null} or {@code default}) the θ file shipped in
+     * {@code models/} whose card matches the config ({@link ShippedRules}). A θ file brings its own
+     * rule widths, inner batch and η (its card), so the config adopts them.
      *
-     * @param rule {@code --rule}, or null
-     * @param cfg the config (input width already fitted to the data)
-     * @param models the folder of shipped rules
+     * @param rule {@code --rule}: a path, {@code random}, {@code default}, or null
+     * @param cfg the config (its input width is left as it is: a rule applies to any)
      * @param runSeed run seed (a random θ is drawn from its {@code theta-init} stream)
-     * @return the config and the rule
-     * @throws BadInputException when the θ is unreadable, or of another top width than the config's base model
+     * @return the config and the rule, with the line that says which rule is used
+     * @throws BadInputException when the θ is unreadable, of another top width than the config's base
+     *     model, or when no shipped θ matches the config (one line: what was looked for and where)
      */
-    public static Adopted shipped(Path rule, ExperimentConfig cfg, Path models, long runSeed) {
-        Path file = rule != null && !Files.isDirectory(rule) ? rule
-                : rule == null ? LearnedRule.newestIn(models).orElse(null) : null;
-        Path dir = rule != null && Files.isDirectory(rule) ? rule : null;
-        if (file == null && dir == null && Files.isDirectory(models.resolve("theta-" + cfg.name()))) {
-            dir = models.resolve("theta-" + cfg.name());
+    public static Adopted shipped(String rule, ExperimentConfig cfg, long runSeed) {
+        if ("random".equals(rule)) {
+            int top = cfg.base().topWidth();
+            return new Adopted(cfg, new Loaded("random", "meta-initialised rule (random theta)",
+                    random(cfg, top, runSeed), top), "note: the meta-initialised rule of config " + cfg.name()
+                    + " (random theta, never meta-trained)");
         }
-        if (file != null) {
-            LearnedRule learned = LearnedRule.load(file);
-            ExperimentConfig adopted = CoreAdapter.withRuleOf(cfg, learned.card());
-            learned.checkArchitecture(adopted.base());
-            return new Adopted(adopted, new Loaded(file.toString(), learned.describe(), learned.theta(),
-                    learned.topUnits()), "using the " + learned.describe());
+        if (rule == null || rule.equals(DEFAULT)) {
+            ShippedRules.Choice c = ShippedRules.find(cfg);
+            return adopt(c.rule(), c.summary(), cfg, c.describe());
         }
-        if (dir != null) {
-            Theta theta = ThetaFolder.read(dir, cfg.rule(), DataType.FLOAT);
-            return new Adopted(cfg, new Loaded(dir.toString(), "rule " + dir, theta,
-                    (int) theta.get("top.mix1.w").shape()[0]), null);
+        Path p = Path.of(rule);
+        if (Files.isDirectory(p)) {
+            Theta theta = ThetaFolder.read(p, cfg.rule(), DataType.FLOAT);
+            return new Adopted(cfg, new Loaded(rule, "rule " + p, theta, (int) theta.get("top.mix1.w").shape()[0]),
+                    "using the theta folder " + p);
         }
-        int top = cfg.base().topWidth();
-        return new Adopted(cfg, new Loaded("random", "untrained rule (random theta)", random(cfg, top, runSeed), top),
-                "note: no theta file (*" + ThetaFile.EXTENSION + ") in " + models + "/: falling back to the "
-                        + "meta-initialised rule of config " + cfg.name() + " (random theta, never meta-trained)");
+        LearnedRule learned = LearnedRule.load(p);
+        return adopt(learned, learned.describe(), cfg, "using the " + learned.describe());
+    }
+
+    private static Adopted adopt(LearnedRule learned, String description, ExperimentConfig cfg, String message) {
+        ExperimentConfig adopted = CoreAdapter.withRuleOf(cfg, learned.card());
+        learned.checkArchitecture(adopted.base());
+        Path file = learned.source().orElseThrow();
+        return new Adopted(adopted, new Loaded(file.toString(), description, learned.theta(), learned.topUnits()),
+                message);
     }
 
     /**
@@ -190,7 +205,7 @@ public final class RuleSource {
         for (String spec : specs.split(",")) {
             String s = spec.trim();
             Path p = Path.of(s);
-            if (!s.equals("random") && !s.equals("none") && Files.isDirectory(p)
+            if (!s.equals("random") && !s.equals("none") && !s.equals(DEFAULT) && Files.isDirectory(p)
                     && !Files.isRegularFile(p.resolve("index.json"))) {
                 List<Path> files;
                 try (Stream<Path> list = Files.list(p)) {

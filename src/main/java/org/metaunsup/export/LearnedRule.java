@@ -1,11 +1,8 @@
 package org.metaunsup.export;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * of <b>any</b> architecture whose top width is {@link #topUnits()} on unlabelled data:
  *
  * <pre>{@code
- * LearnedRule rule = LearnedRule.load(Path.of("models/theta-small.theta.fb"));
+ * LearnedRule rule = LearnedRule.load(Path.of("models/small.theta.fb"));   // or ShippedRules.find(config).rule()
  * BaseModelConfig arch = new BaseModelConfig(new int[] {784, 256, 128, rule.topUnits()}, Activation.RELU);
  * BaseModel model = rule.train(arch, batches, 500, 42L, null);  // batches: [rule.innerBatch(), 784] arrays
  * INDArray features = model.features(x);
@@ -67,7 +64,7 @@ public final class LearnedRule {
 
     /**
      * The meta-initialised (never meta-trained) rule of a config: what {@code random} means on
-     * the command line and what the main job falls back to when no θ file ships.
+     * the command line. The rule used when none is named is the shipped one, {@link ShippedRules}.
      *
      * @param configNameOrPath a built-in config name or a config file
      * @param seed θ init seed
@@ -94,32 +91,6 @@ public final class LearnedRule {
             throw new IllegalArgumentException("card does not describe this theta");
         }
         return new LearnedRule(card, theta, null);
-    }
-
-    /**
-     * The θ file the main job uses: the newest {@code *.theta.fb} in a folder, by modification
-     * time, ties broken by the later name (a fresh clone gives every file the same time).
-     *
-     * @param dir folder to look in (e.g. {@code models/}); need not exist
-     * @return the file, or empty when there is none
-     */
-    public static Optional<Path> newestIn(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(ThetaFile.EXTENSION)
-                            && Files.isRegularFile(f))
-                    .max(Comparator.<Path, FileTime>comparing(f -> {
-                        try {
-                            return Files.getLastModifiedTime(f);
-                        } catch (IOException e) {
-                            return FileTime.fromMillis(0);
-                        }
-                    }).thenComparing(f -> f.getFileName().toString()));
-        } catch (IOException e) {
-            throw new BadInputException("cannot list " + dir + ": " + e.getMessage());
-        }
     }
 
     /**

@@ -80,6 +80,14 @@ class BadInputContractTest {
         }, "demo", "--config", "tiny", "--rule", "{sb}/trace", "--steps", "1", "--out", "{sb}/run"));
         r.add(row("demo: unknown dataset", "dataset", NONE, "demo", "--config", "tiny", "--dataset", "nope",
                 "--steps", "1", "--out", "{sb}/run"));
+        // No tiny θ ships in models/ (the shipped one is small's), so the default rule of tiny is missing.
+        r.add(row("demo: no shipped theta matches the config", "no theta file matching config tiny", NONE, "demo",
+                "--config", "tiny", "--steps", "1", "--out", "{sb}/run"));
+        r.add(row("features: no shipped theta matches the config", "no theta file matching config tiny", NONE,
+                "features", "--config", "tiny", "--dataset", "mnist14", "--steps", "1", "--out", "{sb}/run"));
+        r.add(row("evaluate --rule default: no shipped theta matches", "no theta file matching config tiny", NONE,
+                "evaluate", "--rule", "default", "--config", "tiny", "--steps", "1", "--every", "1", "--seeds", "1",
+                "--out", "{sb}/run"));
 
         // --- data describe
         r.add(row("describe: unknown dataset", "dataset", NONE, "data", "describe", "--dataset", "nope"));
@@ -278,7 +286,7 @@ class BadInputContractTest {
     }
 
     private static String[] demo(String out) {
-        return new String[] {"demo", "--config", "tiny", "--steps", "1", "--seeds", "1", "--out", out};
+        return new String[] {"demo", "--config", "tiny", "--rule", "random", "--steps", "1", "--seeds", "1", "--out", out};
     }
 
     /** A tiny transfer study into {sb}/run with one option replaced or added. */

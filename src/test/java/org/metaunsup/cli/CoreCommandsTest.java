@@ -60,8 +60,8 @@ class CoreCommandsTest {
     @Test
     void demoWritesCurveSummaryConfigAndManifest() throws Exception {
         Path out = tmp.resolve("demo");
-        assertEquals(0, Main.run("demo", "--config", "tiny", "--steps", "4", "--every", "2", "--seeds", "2",
-                "--out", out.toString()));
+        assertEquals(0, Main.run("demo", "--config", "tiny", "--rule", "random", "--steps", "4", "--every", "2",
+                "--seeds", "2", "--out", out.toString()));
         List<String> csv = Files.readAllLines(out.resolve("curve.csv"));
         assertEquals(4, csv.size(), "header + steps 0, 2, 4");
         for (String row : csv.subList(1, csv.size())) {

@@ -161,24 +161,6 @@ class ThetaFileTest {
         assertFalse(Files.exists(tmp.resolve("x.theta.fb")));
     }
 
-    @Test
-    void newestThetaFileInAFolderIsTheMainJobsRule() throws Exception {
-        assertTrue(LearnedRule.newestIn(tmp.resolve("none")).isEmpty());
-        Path models = Files.createDirectories(tmp.resolve("models"));
-        Files.writeString(models.resolve("README.md"), "not a rule");
-        assertTrue(LearnedRule.newestIn(models).isEmpty());
-        Path a = models.resolve("a" + ThetaFile.EXTENSION);
-        Path b = models.resolve("b" + ThetaFile.EXTENSION);
-        ThetaFile.write(a, ExportFixture.theta(1), ExportFixture.card(1));
-        ThetaFile.write(b, ExportFixture.theta(1), ExportFixture.card(2));
-        java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.fromMillis(1_000_000);
-        Files.setLastModifiedTime(a, t);
-        Files.setLastModifiedTime(b, t);
-        assertEquals(b, LearnedRule.newestIn(models).orElseThrow(), "same time: the later name");
-        Files.setLastModifiedTime(a, java.nio.file.attribute.FileTime.fromMillis(2_000_000));
-        assertEquals(a, LearnedRule.newestIn(models).orElseThrow());
-    }
-
     private static void assertBad(Path file, String expected) {
         BadInputException e = assertThrows(BadInputException.class, () -> LearnedRule.load(file), file.toString());
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -12,13 +12,13 @@ import org.metaunsup.eval.RuleSource;
 /**
  * The method ids of the command line and the methods they make: {@code rule} (the rule given by
  * {@code --rule}), {@code rule-init} (the meta-initialised rule), {@code none}, {@code raw},
- * {@code vae}, {@code beta-vae}, {@code supervised}.
+ * {@code pca}, {@code vae}, {@code beta-vae}, {@code supervised}.
  */
 public final class Methods {
 
     /** Every id, in display order; {@code --compare} runs all of them. */
-    public static final List<String> ALL = List.of("rule", "rule-init", "none", "raw", "vae", "beta-vae",
-            "supervised");
+    public static final List<String> ALL = List.of("rule", "rule-init", "none", "raw", "pca", "vae",
+            "beta-vae", "supervised");
 
     private Methods() {}
 
@@ -55,6 +55,7 @@ public final class Methods {
                         : RuleSource.random(cfg, topWidth, runSeed), topWidth));
                 case "none" -> out.putIfAbsent("none", new NoRuleMethod());
                 case "raw" -> out.put("raw", new RawPixelsMethod());
+                case "pca" -> out.put("pca", new PcaMethod());
                 case "vae" -> out.put("vae", new VaeMethod(1.0));
                 case "beta-vae" -> out.put("beta-vae", new VaeMethod(VaeMethod.DEFAULT_BETA));
                 case "supervised" -> out.put("supervised", new SupervisedMethod());

@@ -47,7 +47,7 @@ class BaselinesTest {
         BaseModelConfig arch = Architectures.parse("6,5,4", data.dim(), cfg.base().activation());
         RuleSource.Loaded random = RuleSource.load("random", cfg, 4, 1);
         List<FeatureMethod> all = Methods.create(Methods.ALL, random, cfg, 4, 1);
-        assertEquals(List.of("rule-init", "none", "raw", "vae", "beta-vae", "supervised"),
+        assertEquals(List.of("rule-init", "none", "raw", "pca", "vae", "beta-vae", "supervised"),
                 all.stream().map(FeatureMethod::id).toList());
         MethodContext ctx = context(arch, 11);
         INDArray x = ctx.labelled().evalBatch(ctx.perm(), DataType.FLOAT);
