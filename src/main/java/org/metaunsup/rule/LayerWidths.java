@@ -239,13 +239,21 @@ public final class LayerWidths {
         return Nd4j.ones(DataType.DOUBLE, n, n).subi(Nd4j.eye(n)).muli(c).castTo(dtype);
     }
 
+    /**
+     * Equal when they describe the same graphs: same depth, activation, free layers and fixed
+     * widths (the free widths of the base they were made from do not matter).
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof LayerWidths w && w.base.equals(base) && Arrays.equals(w.free, free);
+        return o instanceof LayerWidths w && Arrays.equals(w.free, free) && w.accepts(base) && accepts(w.base);
     }
 
     @Override
     public int hashCode() {
-        return 31 * base.hashCode() + Arrays.hashCode(free);
+        int h = 31 * base.activation().hashCode() + Arrays.hashCode(free);
+        for (int l = 0; l <= base.depth(); l++) {
+            h = 31 * h + (free[l] ? -1 : base.width(l));
+        }
+        return h;
     }
 }

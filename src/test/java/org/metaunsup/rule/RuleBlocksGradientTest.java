@@ -2,6 +2,7 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
@@ -96,6 +97,7 @@ class RuleBlocksGradientTest {
 
     /** Upper width free (the first layer of a graph with free hidden widths). */
     @Test
+    @Tag("slow")
     void directionFreeUpperWidth() {
         direction(new int[] {6, 5, 4}, 1, true);
     }
@@ -108,6 +110,7 @@ class RuleBlocksGradientTest {
 
     /** Lower width free (the top layer). */
     @Test
+    @Tag("slow")
     void directionFreeLowerWidth() {
         direction(new int[] {7, 6, 5}, 2, true);
     }
