@@ -100,7 +100,7 @@ public final class WorkerContext implements AutoCloseable {
      *
      * @return the choice of this JVM
      */
-    static boolean freeHiddenWidths() {
+    public static boolean freeHiddenWidths() {
         return !"false".equalsIgnoreCase(System.getProperty(FREE_WIDTHS_PROPERTY, "true"));
     }
 

@@ -170,14 +170,20 @@ public final class GraphStore {
             throw new IOException("checksum " + got + " is not the recorded " + want);
         }
         SameDiff grad = SameDiff.fromFlatFile(fb.toFile());
-        // The built function shares the forward graph's θ and constant arrays (so that θ copied into
-        // the graph reaches both): make the loaded one share them too.
+        // The built function shares the forward graph's θ and constant arrays; the loaded one has
+        // its own, holding the values of whoever saved it: give it this graph's values (θ copied in
+        // later reaches it through UnrollGraph.loadTheta).
         for (SDVariable v : sd.variables()) {
             VariableType t = v.getVariableType();
             if ((t == VariableType.VARIABLE || t == VariableType.CONSTANT) && grad.hasVariable(v.name())) {
-                INDArray arr = v.getArr();
-                if (arr != null) {
-                    grad.getVariable(v.name()).setArray(arr);
+                INDArray mine = v.getArr();
+                INDArray theirs = grad.getVariable(v.name()).getArr();
+                if (mine == null || theirs == null || !java.util.Arrays.equals(mine.shape(), theirs.shape())
+                        || mine.dataType() != theirs.dataType()) {
+                    throw new IOException("variable " + v.name() + " does not match the graph");
+                }
+                if (theirs != mine) {
+                    theirs.assign(mine);
                 }
             }
         }

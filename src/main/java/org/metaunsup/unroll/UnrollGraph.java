@@ -189,9 +189,16 @@ public final class UnrollGraph {
      */
     public void loadTheta(Theta theta) {
         spec.requireSame(theta.spec(), "theta");
+        // A gradient function built here shares these arrays; one loaded from a GraphStore has its own.
+        SameDiff grad = sd.getFunction("grad");
         for (String name : thetaNames) {
             INDArray v = theta.get(name.substring(ThetaGraph.PREFIX.length()));
-            sd.getVariable(name).getArr().assign(v.dataType() == dtype ? v : v.castTo(dtype));
+            INDArray mine = sd.getVariable(name).getArr();
+            mine.assign(v.dataType() == dtype ? v : v.castTo(dtype));
+            INDArray theirs = grad != null && grad.hasVariable(name) ? grad.getVariable(name).getArr() : null;
+            if (theirs != null && theirs != mine) {
+                theirs.assign(mine);
+            }
         }
     }
 
