@@ -53,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "N truncations per worker, with 1..--workers workers")
     Integer grid;
 
+    @Option(names = "--graph-variants",
+            description = "also measure the unroll with free hidden widths, and its gradient function saved and "
+                    + "loaded (FlatBuffers) against building it, passes alternated with the fixed graph's")
+    boolean graphVariants;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
@@ -84,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
                 ? GridBench.run(cfg, grid, workers, dt, line -> System.err.println("[bench] " + line))
                 : graphCache != null
                 ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
-                : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
+                : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers, graphVariants),
                         line -> System.err.println("[bench] " + line));
         for (Map.Entry<String, Object> e : r.entrySet()) {
             Object v = e.getValue();

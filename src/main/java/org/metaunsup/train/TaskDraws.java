@@ -21,13 +21,13 @@ import org.metaunsup.util.Seeds;
  * first pass per shape; the grid stays so that runs keep their draws.)
  *
  * <p>T is a log-uniform integer in its range. k is drawn uniformly from {@link #TRUNCATION_POINTS}
- * log-spaced points of {@code task.truncation} ({5, 10, 20} for 5..20): every k needs a graph of its
- * own per depth and worker, and a build grows faster than linearly with k (a k = 10 graph costs ~4×
- * a k = 5 one inside nd4j's gradient-function build, docs/BENCHMARKS.md), so a run with a
- * log-uniform integer k built ~16 graphs per depth and rarely found one cached; three points build
- * six graphs for the two depths of {@code small} and keep k's log-uniform spread (mean 11.7 against
- * 11.2 for the continuous draw). The bias this puts on truncated meta-gradients, if any, is the
- * estimator's question, not the draw's.
+ * log-spaced points of {@code task.truncation} ({5, 7, 10} for {@code small}'s 5..10, {5, 10, 20}
+ * for {@code paper}'s 5..20): every k needs a graph of its own per depth and worker, and a build
+ * grows faster than linearly with k (a k = 10 graph costs ~4× a k = 5 one inside nd4j's
+ * gradient-function build, docs/BENCHMARKS.md). A log-uniform integer k gave 6 (small) or 16 (paper)
+ * lengths per depth; three points give six graphs for the two depths of {@code small} and keep k's
+ * log-uniform spread (mean 7.33 against 7.12 for the integer draw; paper 11.7 against 10.7). The
+ * bias this puts on truncated meta-gradients, if any, is the estimator's question, not the draw's.
  */
 public final class TaskDraws {
 

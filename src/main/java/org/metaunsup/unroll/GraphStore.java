@@ -159,6 +159,21 @@ public final class GraphStore {
         return Outcome.BUILT;
     }
 
+    /**
+     * Saves the gradient function of a graph that has one (what {@link #ensureGradient} does after
+     * a build), replacing an entry of the same key.
+     *
+     * @param sd a graph whose gradient function is built
+     * @throws IOException when the folder cannot be written
+     */
+    public void put(SameDiff sd) throws IOException {
+        if (sd.getFunction(GRAD_FN) == null) {
+            throw new IllegalArgumentException("the graph has no gradient function to save");
+        }
+        String key = key(sd);
+        save(sd, dir.resolve(key + ".fb"), dir.resolve(key + ".properties"));
+    }
+
     private void load(SameDiff sd, Path fb, Path meta) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
