@@ -123,13 +123,22 @@ public final class GridBench {
         double otherSeconds = 0;
         int other = 0;
         long kSum = 0;
+        int depthK = 0;
+        int architectureK = 0;
         for (int w = 0; w < workers; w++) {
             builds += contexts.get(w).graphs().builds();
             loads += contexts.get(w).graphs().loads();
+            java.util.Set<String> dk = new java.util.HashSet<>();
+            java.util.Set<String> ak = new java.util.HashSet<>();
             for (int i = 0; i < done.get(w).size(); i++) {
                 Truncation tr = done.get(w).get(i);
                 n++;
                 kSum += tr.k();
+                if (tr.after().task() != null) {
+                    int[] widths = tr.after().task().widths();
+                    dk.add((widths.length - 1) + "/" + tr.k());
+                    ak.add(java.util.Arrays.toString(widths) + "/" + tr.k());
+                }
                 if (built.get(w).get(i)) {
                     buildPassSeconds += tr.seconds();
                 } else {
@@ -137,12 +146,18 @@ public final class GridBench {
                     other++;
                 }
             }
+            depthK += dk.size();
+            architectureK += ak.size();
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("meta_gradients_per_minute", n / minutes);
         m.put("wall_s", minutes * 60);
         m.put("graphs", builds);
         m.put("graphs_loaded", loads);
+        // Distinct (depth, k) and (architecture, k) per worker, summed: the graphs a worker needs with
+        // free hidden widths and with one graph per architecture.
+        m.put("distinct_depth_k", depthK);
+        m.put("distinct_architecture_k", architectureK);
         m.put("seconds_in_truncations_with_a_new_graph", buildPassSeconds);
         // What the same workers make once every graph they need exists (a long run's rate).
         m.put("meta_gradients_per_minute_without_new_graphs",

@@ -41,6 +41,24 @@ class FreeWidthGraphTest {
     }
 
     @Test
+    void aFreeWidthCacheBuildsOneGraphPerDepthAndK() {
+        ExperimentConfig cfg = UnrollFixture.tiny(0.05);
+        Theta theta = Theta.init(UnrollFixture.spec(cfg, cfg.base()), 3, DataType.DOUBLE);
+        UnrollGraphCache free = UnrollGraphCache.byMemory(cfg.graph(), 1L << 33, true);
+        UnrollGraph a = free.get(UnrollFixture.base(16, 6, 5, 4), 1, true, theta, DataType.DOUBLE);
+        UnrollGraph b = free.get(UnrollFixture.base(16, 3, 9, 4), 1, true, theta, DataType.DOUBLE);
+        org.junit.jupiter.api.Assertions.assertSame(a, b);
+        assertEquals(1, free.builds());
+        free.get(UnrollFixture.base(16, 3, 4), 1, true, theta, DataType.DOUBLE);
+        free.get(UnrollFixture.base(16, 3, 9, 4), 2, true, theta, DataType.DOUBLE);
+        assertEquals(3, free.builds(), "another depth and another K are other graphs");
+        UnrollGraphCache fixed = UnrollGraphCache.byMemory(cfg.graph(), 1L << 33, false);
+        fixed.get(UnrollFixture.base(16, 6, 5, 4), 1, true, theta, DataType.DOUBLE);
+        fixed.get(UnrollFixture.base(16, 3, 9, 4), 1, true, theta, DataType.DOUBLE);
+        assertEquals(2, fixed.builds());
+    }
+
+    @Test
     void aGraphRefusesAnotherDepthOrFixedWidth() {
         ExperimentConfig cfg = UnrollFixture.tiny(0.05);
         BaseModelConfig base = UnrollFixture.base(16, 6, 5, 4);
