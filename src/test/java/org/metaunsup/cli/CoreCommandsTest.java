@@ -48,6 +48,19 @@ class CoreCommandsTest {
     }
 
     @Test
+    void benchGraphVariantsGiveTheFixedGraphsNumbers() throws Exception {
+        Path json = tmp.resolve("variants.json");
+        assertEquals(0, Main.run("bench", "--config", "tiny", "--steps", "2", "--inner-repeats", "1",
+                "--grad-repeats", "1", "--workers", "1", "--graph-variants", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertTrue(r.get("free_and_loaded_equal_fixed_bitwise").asBoolean());
+        for (String key : List.of("free_gradient_function_build_ms", "gradient_function_save_ms",
+                "gradient_function_load_ms", "alternated_meta_gradient_ms_free", "alternated_meta_gradient_ms_loaded")) {
+            assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
+        }
+    }
+
+    @Test
     void benchGridRunsTheTaskDistributionOnFewGraphs() throws Exception {
         Path json = tmp.resolve("grid.json");
         assertEquals(0, Main.run("bench", "--config", "tiny", "--grid", "6", "--workers", "2", "--json", json.toString()));
