@@ -19,9 +19,11 @@ import java.util.function.Consumer;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.rule.LayerWidths;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
 import org.metaunsup.unroll.GradientFunction;
+import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.MetaGradient;
 import org.metaunsup.unroll.Permutation;
 import org.metaunsup.unroll.ReusingMemoryMgr;
@@ -51,8 +53,16 @@ public final class Bench {
      * @param gradRepeats timed steady-state meta-gradients
      * @param dtype graph floating type
      * @param workers up to how many worker threads to measure meta-gradient throughput with
+     * @param graphVariants also measure the same unroll with free hidden widths, and its gradient
+     *     function saved to and loaded from a {@link GraphStore} (against building it)
      */
-    public record Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype, int workers) {
+    public record Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype, int workers,
+                           boolean graphVariants) {
+
+        /** Settings without the graph variants. */
+        public Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype, int workers) {
+            this(steps, innerRepeats, gradRepeats, dtype, workers, false);
+        }
 
         /** Settings that measure one worker only. */
         public Settings(int steps, int innerRepeats, int gradRepeats, DataType dtype) {
@@ -192,6 +202,9 @@ public final class Bench {
         r.put("tasks_per_graph", 1);
         r.put("meta_gradient_ms_per_task", gradMs);
         r.put("peak_rss_mb_one_worker", peakRssMb());
+        if (s.graphVariants()) {
+            graphVariants(cfg, base, theta, in, s, unroll, r, log);
+        }
         for (int w = 1; w <= s.workers(); w++) {
             log.accept(w + " worker thread" + (w == 1 ? "" : "s") + ", " + s.gradRepeats() + " meta-gradients each");
             r.put("meta_gradients_per_minute_" + w + "_worker" + (w == 1 ? "" : "s"),
@@ -258,6 +271,81 @@ public final class Bench {
             throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
         }
         return workers * s.gradRepeats() / minutes;
+    }
+
+    /**
+     * The same unroll as a graph with free hidden widths (built, its gradient function saved to a
+     * temporary {@link GraphStore}) and a second copy whose gradient function is loaded from there:
+     * build, save and load times, steady passes of all three alternated (medians), and whether they
+     * give the fixed graph's meta-loss and meta-gradient bit for bit.
+     */
+    private static void graphVariants(ExperimentConfig cfg, BaseModelConfig base, Theta theta, TruncationInputs in,
+                                      Settings s, UnrollGraph fixed, Map<String, Object> r, Consumer<String> log) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("metaunsup-bench-store");
+            GraphStore store = GraphStore.at(dir, log);
+            log.accept("free-width graph: build, save, load");
+            long t0 = System.nanoTime();
+            UnrollGraph free = UnrollGraph.build(cfg.graph(), LayerWidths.freeHidden(base), s.steps(), theta, true,
+                    s.dtype());
+            r.put("free_unroll_build_ms", ms(t0));
+            r.put("free_unroll_forward_ops", free.sameDiff().getOps().size());
+            t0 = System.nanoTime();
+            GradientFunction.ensureBuilt(free.sameDiff());
+            r.put("free_gradient_function_build_ms", ms(t0));
+            t0 = System.nanoTime();
+            store.put(free.sameDiff());
+            r.put("gradient_function_save_ms", ms(t0));
+            UnrollGraph loaded = UnrollGraph.build(cfg.graph(), LayerWidths.freeHidden(base), s.steps(), theta, true,
+                    s.dtype());
+            t0 = System.nanoTime();
+            GraphStore.Outcome how = store.ensureGradient(loaded.sameDiff());
+            r.put("gradient_function_load_ms", ms(t0));
+            if (how != GraphStore.Outcome.LOADED) {
+                throw new IllegalStateException("the saved gradient function was not loaded: " + how);
+            }
+            MetaGradient want = MetaGradient.compute(fixed, in);
+            MetaGradient a = MetaGradient.compute(free, in);
+            MetaGradient b = MetaGradient.compute(loaded, in);
+            r.put("free_and_loaded_equal_fixed_bitwise", sameBits(want, a) && sameBits(want, b));
+            List<Double> tf = new ArrayList<>();
+            List<Double> ta = new ArrayList<>();
+            List<Double> tb = new ArrayList<>();
+            for (int i = 0; i < s.gradRepeats(); i++) {
+                log.accept("fixed / free / loaded meta-gradient " + (i + 1) + "/" + s.gradRepeats());
+                long t = System.nanoTime();
+                MetaGradient.compute(fixed, in);
+                tf.add(ms(t));
+                t = System.nanoTime();
+                MetaGradient.compute(free, in);
+                ta.add(ms(t));
+                t = System.nanoTime();
+                MetaGradient.compute(loaded, in);
+                tb.add(ms(t));
+            }
+            r.put("alternated_meta_gradient_ms_fixed", median(tf));
+            r.put("alternated_meta_gradient_ms_free", median(ta));
+            r.put("alternated_meta_gradient_ms_loaded", median(tb));
+        } catch (IOException e) {
+            throw new IllegalStateException("bench graph store: " + e.getMessage(), e);
+        } finally {
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    log.accept("could not remove " + dir + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static boolean sameBits(MetaGradient a, MetaGradient b) {
+        return Double.doubleToLongBits(a.metaLoss()) == Double.doubleToLongBits(b.metaLoss())
+                && Arrays.equals(a.gradient().toDoubles(), b.gradient().toDoubles());
     }
 
     /** The eight op types that took longest, with their counts and milliseconds. */

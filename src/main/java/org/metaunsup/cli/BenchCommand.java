@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.bench.Bench;
 import org.metaunsup.bench.GraphCacheBench;
+import org.metaunsup.bench.GridBench;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
@@ -46,6 +47,17 @@ final class BenchCommand implements Callable<Integer> {
                     + "shortest and longest k) and report the resident memory they hold against the cache's estimate")
     Integer graphCache;
 
+    @Option(names = "--grid", paramLabel = "N",
+            description = "instead: meta-gradients per minute over the config's whole task distribution "
+                    + "(architectures, k and T drawn as metatrain draws them, graph builds included), "
+                    + "N truncations per worker, with 1..--workers workers")
+    Integer grid;
+
+    @Option(names = "--graph-variants",
+            description = "also measure the unroll with free hidden widths, and its gradient function saved and "
+                    + "loaded (FlatBuffers) against building it, passes alternated with the fixed graph's")
+    boolean graphVariants;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
@@ -67,9 +79,17 @@ final class BenchCommand implements Callable<Integer> {
         if (graphCache != null && graphCache < 1) {
             throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
         }
-        Map<String, Object> r = graphCache != null
+        if (grid != null && grid < 1) {
+            throw new org.metaunsup.BadInputException("--grid must be >= 1");
+        }
+        if (grid != null && graphCache != null) {
+            throw new org.metaunsup.BadInputException("--grid and --graph-cache are separate measurements: give one");
+        }
+        Map<String, Object> r = grid != null
+                ? GridBench.run(cfg, grid, workers, dt, line -> System.err.println("[bench] " + line))
+                : graphCache != null
                 ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
-                : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
+                : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers, graphVariants),
                         line -> System.err.println("[bench] " + line));
         for (Map.Entry<String, Object> e : r.entrySet()) {
             Object v = e.getValue();

@@ -1,13 +1,15 @@
 package org.metaunsup.cli;
 
+import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.RuntimePolicy;
 import org.metaunsup.util.CustomOps;
 import org.metaunsup.util.ThreadSettings;
 
 /**
  * The command line's whole-process set-up, run by each command before it builds or loads a
- * graph: nd4j's thread counts ({@link ThreadSettings}), our custom ops ({@link CustomOps}) and
- * the command line's {@link RuntimePolicy}. It lives here because only the owner of the process
+ * graph: nd4j's thread counts ({@link ThreadSettings}), our custom ops ({@link CustomOps}),
+ * the command line's {@link RuntimePolicy} and the per-machine folder of saved gradient functions
+ * ({@link GraphStore}). It lives here because only the owner of the process
  * may make these choices; the library ({@code export}, {@code dl4j}, {@code eval}) registers our
  * ops and changes nothing else, so a user's JVM keeps its own settings.
  */
@@ -25,6 +27,9 @@ public final class ProcessSetup {
         ThreadSettings.apply();
         CustomOps.register();
         RuntimePolicy.COMMAND_LINE.install();
+        // Built gradient functions are kept per machine (-Dmetaunsup.graph_store=DIR or none).
+        java.nio.file.Path graphs = GraphStore.defaultFolder();
+        GraphStore.install(graphs == null ? null : GraphStore.at(graphs, System.err::println));
         done = true;
     }
 }

@@ -13,23 +13,28 @@ final class FusedReadouts {
     private final SameDiff sd;
     private final ThetaGraph theta;
     private final SDVariable all;   // [n, B, fusedWidth]
-    private final int units;
+    private final int layer;
+    private final long units;
     private final int batch;
 
-    FusedReadouts(ThetaGraph theta, SDVariable h, int units, int batch) {
+    /**
+     * @param units n, or −1 when the layer's width is free (every shape below then takes it from h)
+     */
+    FusedReadouts(ThetaGraph theta, SDVariable h, int layer, long units, int batch) {
         this.sd = theta.sameDiff();
         this.theta = theta;
+        this.layer = layer;
         this.units = units;
         this.batch = batch;
         int hidden = theta.spec().rule().hidden();
-        SDVariable flat = sd.mmul(sd.reshape(h, (long) units * batch, hidden), theta.fusedWeights())
+        SDVariable flat = sd.mmul(sd.reshape(h, units < 0 ? -1 : units * batch, hidden), theta.fusedWeights())
                 .add(theta.fusedBias());
         this.all = sd.reshape(flat, units, batch, theta.fusedWidth());
     }
 
     /** Columns [offset, offset+width) of the fused output, [n, B, width]. */
     SDVariable columns(String map, int width) {
-        return sd.slice(all, new int[] {0, 0, theta.fusedOffset(map)}, units, batch, width);
+        return sd.slice(all, new int[] {0, 0, theta.fusedOffset(map)}, Math.toIntExact(units), batch, width);
     }
 
     /** A readout map laid out [n, B·g] so that R = lower · upperᵀ is one matrix product. */
@@ -38,7 +43,13 @@ final class FusedReadouts {
         return sd.reshape(columns(map, g), units, (long) batch * g);
     }
 
-    int units() {
+    /** @return n, or −1 when free */
+    long units() {
         return units;
+    }
+
+    /** @return the layer index l */
+    int layer() {
+        return layer;
     }
 }

@@ -6,7 +6,6 @@ import org.metaunsup.ops.GraphOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -25,7 +24,10 @@ final class HiddenStateGraph {
     private final DataType dtype;
     private final Map<String, SDVariable> constants = new HashMap<>();
 
-    HiddenStateGraph(ThetaGraph theta, RuleOps ops, DataType dtype) {
+    private final LayerWidths widths;
+
+    HiddenStateGraph(ThetaGraph theta, RuleOps ops, DataType dtype, LayerWidths widths) {
+        this.widths = widths;
         this.sd = theta.sameDiff();
         this.theta = theta;
         this.ops = ops;
@@ -40,18 +42,19 @@ final class HiddenStateGraph {
      * @param bias b^l [n], or null for the input layer (bias 0)
      * @param wIn incoming W^l [n_{l−1}, n], or null for the input layer
      * @param wOut outgoing W^{l+1} [n, n_{l+1}], or null for the top layer
-     * @param units n
+     * @param layer l (its width n may be free, {@link LayerWidths})
      * @param batch B
      * @return h [n, B, h]
      */
     SDVariable build(SDVariable x, SDVariable z, SDVariable d, SDVariable bias, SDVariable wIn,
-                     SDVariable wOut, int units, int batch) {
+                     SDVariable wOut, int layer, int batch) {
         SDVariable xz = sd.permute(sd.stack(0, x, z), 2, 1, 0);                   // [n, B, 2]
-        SDVariable group = sd.concat(2, xz, unitCode(units, batch), d);          // [n, B, 4+d]
+        SDVariable group = sd.concat(2, xz, widths.unitCode(sd, layer, batch, dtype), d);   // [n, B, 4+d]
         group = ops.bn(group, theta.var("h.in.bn"));
 
         SDVariable stats = weightStats(wIn, wOut);                               // [n, 8]
-        SDVariable b = bias == null ? zeros(units) : sd.reshape(bias, units, 1);
+        SDVariable b = bias == null ? zeros(Math.toIntExact(widths.dim(layer)))
+                : sd.reshape(bias, widths.dim(layer), 1);
         SDVariable perUnit = sd.expandDims(sd.concat(1, stats, b), 1);          // [n, 1, 9]
         perUnit = perUnit.mul(ones(batch));                                      // [n, B, 9]
 
@@ -91,21 +94,6 @@ final class HiddenStateGraph {
         SDVariable mean = w.mean(true, axis);
         SDVariable std = sd.math().sqrt(GraphOps.square(w.sub(mean)).mean(axis).add(1e-8));
         return sd.stack(1, meanAbs, rms, sd.squeeze(mean, axis), std);
-    }
-
-    /** sin and cos of u = linspace(0, 4π, n) (both ends included), as a constant [n, B, 2]. */
-    private SDVariable unitCode(int units, int batch) {
-        return constants.computeIfAbsent("unit_code_" + units + "x" + batch, name -> {
-            INDArray c = Nd4j.create(DataType.DOUBLE, units, batch, 2);
-            for (int i = 0; i < units; i++) {
-                double u = units == 1 ? 0.0 : 4.0 * Math.PI * i / (units - 1);
-                for (int b = 0; b < batch; b++) {
-                    c.putScalar(new long[] {i, b, 0}, Math.sin(u));
-                    c.putScalar(new long[] {i, b, 1}, Math.cos(u));
-                }
-            }
-            return sd.constant(name, c.castTo(dtype));
-        });
     }
 
     private SDVariable ones(int batch) {

@@ -27,6 +27,7 @@ public final class UpdateRuleGraph {
     private final TopDownGraph topDown;
     private final HiddenStateGraph hidden;
     private final WeightUpdateGraph update;
+    private final LayerWidths widths;
 
     /**
      * @param theta θ in this graph
@@ -39,6 +40,22 @@ public final class UpdateRuleGraph {
      */
     public UpdateRuleGraph(ThetaGraph theta, BaseModelConfig base, int batch, double eta, DataType dtype,
                            boolean differentiated) {
+        this(theta, LayerWidths.fixed(base), batch, eta, dtype, differentiated);
+    }
+
+    /**
+     * @param theta θ in this graph
+     * @param widths the base model shape, with the widths left free that the graph takes from its
+     *     placeholders ({@link LayerWidths#inputs} feeds what depends on them)
+     * @param batch unlabelled examples per inner step
+     * @param eta inner step size η
+     * @param dtype graph floating type
+     * @param differentiated whether the graph will be differentiated (a meta-gradient) or only run
+     *     forward (a rule step)
+     */
+    public UpdateRuleGraph(ThetaGraph theta, LayerWidths widths, int batch, double eta, DataType dtype,
+                           boolean differentiated) {
+        BaseModelConfig base = widths.base();
         if (base.topWidth() != theta.spec().topUnits()) {
             throw new IllegalArgumentException("theta was built for " + theta.spec().topUnits()
                     + " top units, the base model has " + base.topWidth());
@@ -50,8 +67,9 @@ public final class UpdateRuleGraph {
         this.eta = eta;
         RuleOps ops = new RuleOps(theta, differentiated);
         this.topDown = new TopDownGraph(theta, ops);
-        this.hidden = new HiddenStateGraph(theta, ops, dtype);
-        this.update = new WeightUpdateGraph(theta, dtype);
+        this.widths = widths;
+        this.hidden = new HiddenStateGraph(theta, ops, dtype, widths);
+        this.update = new WeightUpdateGraph(theta, dtype, widths);
     }
 
     /**
@@ -74,13 +92,13 @@ public final class UpdateRuleGraph {
         FusedReadouts[] readouts = new FusedReadouts[depth + 1];
         for (int l = depth; l >= 0; l--) {
             try (var s = sd.withNameScope("layer" + l)) {
-                int n = base.width(l);
+                long n = widths.dim(l);
                 SDVariable h = hidden.build(acts.x().get(l), acts.z().get(l), d,
                         l >= 1 ? phi.b(l) : null, l >= 1 ? phi.w(l) : null, l < depth ? phi.w(l + 1) : null,
-                        n, batch);
-                readouts[l] = new FusedReadouts(theta, h, n, batch);
+                        l, batch);
+                readouts[l] = new FusedReadouts(theta, h, l, n, batch);
                 if (l >= 1) {
-                    d = errorBelow(phi.v(l), d, acts.z().get(l), readouts[l], n, base.width(l - 1));
+                    d = errorBelow(phi.v(l), d, acts.z().get(l), readouts[l], n, widths.dim(l - 1));
                 }
             }
         }
@@ -94,7 +112,7 @@ public final class UpdateRuleGraph {
                 SDVariable gw = update.direction("W", phi.w(l), readouts[l], readouts[l - 1], xUp, xLow, batch);
                 SDVariable gv = theta.spec().rule().vSharesW() ? gw
                         : update.direction("V", phi.v(l), readouts[l], readouts[l - 1], xUp, xLow, batch);
-                SDVariable gb = update.biasDirection(readouts[l], base.width(l));
+                SDVariable gb = update.biasDirection(readouts[l]);
                 w.add(apply(phi.w(l), gw));
                 v.add(apply(phi.v(l), gv));
                 b.add(apply(phi.b(l), gb));
@@ -107,11 +125,11 @@ public final class UpdateRuleGraph {
      * (c) δ^l = d^l ⊙ sigmoid(z^l) + Linear(h^l), sent through V^l to the layer below and
      * divided per (unit, example) by its RMS over the channels.
      */
-    private SDVariable errorBelow(SDVariable v, SDVariable d, SDVariable z, FusedReadouts r, int n, int nBelow) {
+    private SDVariable errorBelow(SDVariable v, SDVariable d, SDVariable z, FusedReadouts r, long n, long nBelow) {
         int channels = theta.spec().rule().delta();
         SDVariable gate = sd.expandDims(sd.transpose(sd.nn().sigmoid(z)), 2);         // [n, B, 1]
         SDVariable delta = GraphOps.scale(d, gate, 2).add(r.columns("delta", channels));            // [n, B, d]
-        SDVariable down = sd.mmul(v, sd.reshape(delta, n, (long) batch * channels));
+        SDVariable down = sd.mmul(v, sd.reshape(delta, n, (long) batch * channels));       // n may be −1
         down = sd.reshape(down, nBelow, batch, channels);
         return GraphOps.scale(down, sd.math().rsqrt(GraphOps.square(down).mean(true, 2).add(1e-6)), 2);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.metaunsup.config.GraphConfig;
+import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.UnrollGraphCache;
 
 /**
@@ -31,7 +32,8 @@ public final class GraphCachePool {
         if (q != null && !q.isEmpty()) {
             return q.pop();
         }
-        return UnrollGraphCache.byMemory(graph, budget);
+        return UnrollGraphCache.byMemory(graph, budget, WorkerContext.freeHiddenWidths())
+                .withStore(GraphStore.installed());
     }
 
     /**

@@ -16,13 +16,26 @@ import org.metaunsup.util.Seeds;
  * hidden width per task (every hidden layer the same), drawn uniformly from five log-spaced
  * points of {@code task.hidden_width}. A grid rather than every integer because each
  * (architecture, k) pair costs a graph and a gradient-function build (seconds); the grid keeps the
- * number of distinct graphs small enough for the cache while still spanning the range.
- * T and k are log-uniform integers in their ranges.
+ * number of distinct graphs small enough for the cache while still spanning the range. (With graphs
+ * whose hidden widths are free, {@code unroll.LayerWidths}, widths no longer cost graphs, only a
+ * first pass per shape; the grid stays so that runs keep their draws.)
+ *
+ * <p>T is a log-uniform integer in its range. k is drawn uniformly from {@link #TRUNCATION_POINTS}
+ * log-spaced points of {@code task.truncation} ({5, 7, 10} for {@code small}'s 5..10, {5, 10, 20}
+ * for {@code paper}'s 5..20): every k needs a graph of its own per depth and worker, and a build
+ * grows faster than linearly with k (a k = 10 graph costs ~4× a k = 5 one inside nd4j's
+ * gradient-function build, docs/BENCHMARKS.md). A log-uniform integer k gave 6 (small) or 16 (paper)
+ * lengths per depth; three points give six graphs for the two depths of {@code small} and keep k's
+ * log-uniform spread (mean 7.33 against 7.12 for the integer draw; paper 11.7 against 10.7). The
+ * bias this puts on truncated meta-gradients, if any, is the estimator's question, not the draw's.
  */
 public final class TaskDraws {
 
     /** Points of the width grid. */
     static final int WIDTH_POINTS = 5;
+
+    /** Points of the truncation-length grid. */
+    static final int TRUNCATION_POINTS = 3;
 
     private final long seed;
     private final TaskDistributionConfig dist;
@@ -78,7 +91,8 @@ public final class TaskDraws {
      * @return k of that truncation
      */
     public int truncationLength(int worker, long index) {
-        return logUniform(Seeds.stream(seed, "truncation/w" + worker + "/" + index), dist.truncation());
+        int[] grid = truncationGrid(dist.truncation());
+        return grid[Seeds.stream(seed, "truncation/w" + worker + "/" + index).nextInt(grid.length)];
     }
 
     /**
@@ -86,9 +100,22 @@ public final class TaskDraws {
      * @return up to {@link #WIDTH_POINTS} distinct log-spaced integers from lo to hi
      */
     public static int[] widthGrid(IntRange r) {
-        int[] g = new int[WIDTH_POINTS];
-        for (int i = 0; i < WIDTH_POINTS; i++) {
-            double f = i / (double) (WIDTH_POINTS - 1);
+        return logGrid(r, WIDTH_POINTS);
+    }
+
+    /**
+     * @param r truncation-length range
+     * @return the k a run draws from: up to {@link #TRUNCATION_POINTS} distinct log-spaced integers
+     *     from lo to hi
+     */
+    public static int[] truncationGrid(IntRange r) {
+        return logGrid(r, TRUNCATION_POINTS);
+    }
+
+    private static int[] logGrid(IntRange r, int points) {
+        int[] g = new int[points];
+        for (int i = 0; i < points; i++) {
+            double f = i / (double) (points - 1);
             g[i] = (int) Math.round(Math.exp(Math.log(r.lo()) + f * (Math.log(r.hi()) - Math.log(r.lo()))));
         }
         return Arrays.stream(g).distinct().toArray();

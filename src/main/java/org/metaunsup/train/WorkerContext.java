@@ -11,6 +11,7 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
+import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.UnrollGraphCache;
 import org.metaunsup.util.NativeBudget;
 import org.metaunsup.util.Seeds;
@@ -83,8 +84,24 @@ public final class WorkerContext implements AutoCloseable {
         for (int i = 0; i < samplers.length; i++) {
             samplers[i] = new TaskSampler(sets.get(i).train(), tc);
         }
-        this.graphs = pool == null ? UnrollGraphCache.byMemory(config.graph(), budget)
+        this.graphs = pool == null
+                ? UnrollGraphCache.byMemory(config.graph(), budget, freeHiddenWidths()).withStore(GraphStore.installed())
                 : pool.borrow(config.graph(), budget);
+    }
+
+    /** System property: {@code false} gives every architecture its own graphs (to measure against). */
+    public static final String FREE_WIDTHS_PROPERTY = "metaunsup.free_widths";
+
+    /**
+     * Whether workers run one graph per (depth, k) for every hidden width: the default, since the
+     * numbers are the same bit for bit as with a graph per architecture and a run then builds a few
+     * graphs instead of one for nearly every task ({@code -Dmetaunsup.free_widths=false} turns it
+     * off, for measuring).
+     *
+     * @return the choice of this JVM
+     */
+    public static boolean freeHiddenWidths() {
+        return !"false".equalsIgnoreCase(System.getProperty(FREE_WIDTHS_PROPERTY, "true"));
     }
 
     /**

@@ -150,7 +150,10 @@ public final class GradientFunction {
             }
         }
         String flat = flatGradient(sd, grad, withGradient);
-        String flatOut = FLAT_OUTPUTS + Integer.toHexString(outputs.hashCode());
+        // The recorded output shapes hold for one set of placeholder shapes: a graph with free
+        // widths gets one flat output per architecture it runs.
+        String flatOut = FLAT_OUTPUTS + Integer.toHexString(outputs.hashCode()) + "_"
+                + Long.toHexString(shapeSignature(placeholders));
         INDArray shapes;
         synchronized (grad) {
             shapes = grad.hasVariable(flatOut + SHAPES) ? grad.getVariable(flatOut + SHAPES).getArr() : null;
@@ -239,6 +242,21 @@ public final class GradientFunction {
             grad.identity(name, parts.length == 1 ? parts[0] : grad.concat(0, parts));
             grad.constant(name + SHAPES, Nd4j.createFromArray(encoded));
         }
+    }
+
+    /** A hash of the placeholders' names and shapes, independent of the map's order. */
+    static long shapeSignature(Map<String, INDArray> placeholders) {
+        long h = 0;
+        for (Map.Entry<String, INDArray> e : placeholders.entrySet()) {
+            long x = e.getKey().hashCode();
+            for (long d : e.getValue().shape()) {
+                x = 31 * x + d;
+            }
+            // Mixed, then summed: the sum does not depend on iteration order.
+            x *= 0x9E3779B97F4A7C15L;
+            h += x ^ (x >>> 29);
+        }
+        return h;
     }
 
     /** Views of one flat output array with the recorded shapes. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.config.BaseModelConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,14 +66,37 @@ public record TruncationInputs(PhiState phi, int[] perm, List<INDArray> unlabell
             throw new IllegalArgumentException("phi has " + phi.depth() + " layers, the graph "
                     + graph.base().depth());
         }
+        BaseModelConfig actual = architecture(graph, phi);
         DataType dt = graph.dtype();
         for (int l = 1; l <= phi.depth(); l++) {
             m.put(GraphNames.phiW(l), checked(phi.w().get(l - 1), dt, GraphNames.phiW(l),
-                    graph.base().width(l - 1), graph.base().width(l)));
+                    actual.width(l - 1), actual.width(l)));
             m.put(GraphNames.phiV(l), checked(phi.v().get(l - 1), dt, GraphNames.phiV(l),
-                    graph.base().width(l - 1), graph.base().width(l)));
-            m.put(GraphNames.phiB(l), checked(phi.b().get(l - 1), dt, GraphNames.phiB(l), graph.base().width(l)));
+                    actual.width(l - 1), actual.width(l)));
+            m.put(GraphNames.phiB(l), checked(phi.b().get(l - 1), dt, GraphNames.phiB(l), actual.width(l)));
         }
+        m.putAll(graph.widthInputs(actual));
+    }
+
+    /**
+     * The architecture a pass runs: the graph's own when its widths are fixed, else the one φ's
+     * shapes give (its W^l are [n_{l−1}, n_l]), which the graph must accept.
+     */
+    static BaseModelConfig architecture(UnrollGraph graph, PhiState phi) {
+        if (!graph.widths().anyFree()) {
+            return graph.base();
+        }
+        int[] n = new int[phi.depth() + 1];
+        n[0] = (int) phi.w().get(0).size(0);
+        for (int l = 1; l <= phi.depth(); l++) {
+            n[l] = (int) phi.w().get(l - 1).size(1);
+        }
+        BaseModelConfig actual = new BaseModelConfig(n, graph.base().activation());
+        if (!graph.accepts(actual)) {
+            throw new IllegalArgumentException("phi is " + actual.describe() + ", the graph runs "
+                    + graph.widths().describe());
+        }
+        return actual;
     }
 
     /** Placeholder shapes are not validated by SameDiff (SAMEDIFF-FACTS): check them here. */

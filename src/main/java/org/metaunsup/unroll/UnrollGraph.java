@@ -1,6 +1,7 @@
 package org.metaunsup.unroll;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.GraphConfig;
 import org.metaunsup.config.ObjectiveConfig;
 import org.metaunsup.metaobjective.RidgeObjective;
+import org.metaunsup.rule.LayerWidths;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaGraph;
 import org.metaunsup.rule.ThetaSpec;
@@ -30,17 +32,20 @@ public final class UnrollGraph {
     private final SameDiff sd;
     private final GraphConfig config;
     private final BaseModelConfig base;
+    private final LayerWidths widths;
     private final int steps;
     private final boolean withObjective;
     private final DataType dtype;
     private final ThetaSpec spec;
     private final List<String> thetaNames = new ArrayList<>();
+    private final Map<BaseModelConfig, Map<String, INDArray>> widthInputs = new HashMap<>();
 
-    private UnrollGraph(SameDiff sd, GraphConfig config, BaseModelConfig base, int steps,
+    private UnrollGraph(SameDiff sd, GraphConfig config, LayerWidths widths, int steps,
                         boolean withObjective, DataType dtype, ThetaSpec spec) {
         this.sd = sd;
         this.config = config;
-        this.base = base;
+        this.widths = widths;
+        this.base = widths.base();
         this.steps = steps;
         this.withObjective = withObjective;
         this.dtype = dtype;
@@ -60,11 +65,30 @@ public final class UnrollGraph {
      */
     public static UnrollGraph build(GraphConfig config, BaseModelConfig base, int steps, Theta theta,
                                     boolean withObjective, DataType dtype) {
+        return build(config, LayerWidths.fixed(base), steps, theta, withObjective, dtype);
+    }
+
+    /**
+     * Builds a graph whose free widths are taken from each pass's placeholders: with
+     * {@link LayerWidths#freeHidden} one graph (and one gradient-function build) serves every
+     * architecture of a depth, with the same numbers as a graph built for each
+     * (docs/BENCHMARKS.md, "One graph per depth").
+     *
+     * @param config rule widths, inner batch, η and objective
+     * @param widths base model shape with its free widths
+     * @param steps K, inner steps in the unroll
+     * @param theta initial θ values
+     * @param withObjective whether to evaluate the meta-objective after each step
+     * @param dtype floating type of every tensor
+     * @return the built graph
+     */
+    public static UnrollGraph build(GraphConfig config, LayerWidths widths, int steps, Theta theta,
+                                    boolean withObjective, DataType dtype) {
         if (steps < 1) {
             throw new IllegalArgumentException("an unroll needs at least one inner step");
         }
         SameDiff sd = SameDiff.create();
-        UnrollGraph g = new UnrollGraph(sd, config, base, steps, withObjective, dtype, theta.spec());
+        UnrollGraph g = new UnrollGraph(sd, config, widths, steps, withObjective, dtype, theta.spec());
         g.emit(theta);
         return g;
     }
@@ -76,15 +100,15 @@ public final class UnrollGraph {
         List<SDVariable> v = new ArrayList<>();
         List<SDVariable> b = new ArrayList<>();
         for (int l = 1; l <= depth; l++) {
-            w.add(sd.placeHolder(GraphNames.phiW(l), dtype, base.width(l - 1), base.width(l)));
-            v.add(sd.placeHolder(GraphNames.phiV(l), dtype, base.width(l - 1), base.width(l)));
-            b.add(sd.placeHolder(GraphNames.phiB(l), dtype, base.width(l)));
+            w.add(sd.placeHolder(GraphNames.phiW(l), dtype, widths.dim(l - 1), widths.dim(l)));
+            v.add(sd.placeHolder(GraphNames.phiV(l), dtype, widths.dim(l - 1), widths.dim(l)));
+            b.add(sd.placeHolder(GraphNames.phiB(l), dtype, widths.dim(l)));
         }
         PhiVars phi = new PhiVars(w, v, b);
         SDVariable perm = sd.placeHolder(GraphNames.PERM, dtype, base.inputWidth(), base.inputWidth());
         ThetaGraph thetaGraph = new ThetaGraph(sd, theta, dtype);
         theta.spec().tensors().forEach(t -> thetaNames.add(ThetaGraph.PREFIX + t.name()));
-        UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, base, batch, config.eta(), dtype, withObjective);
+        UpdateRuleGraph rule = new UpdateRuleGraph(thetaGraph, widths, batch, config.eta(), dtype, withObjective);
         ObjectiveConfig obj = config.objective();
         SDVariable labelled = null;
         RidgeObjective.Targets targets = null;
@@ -165,9 +189,16 @@ public final class UnrollGraph {
      */
     public void loadTheta(Theta theta) {
         spec.requireSame(theta.spec(), "theta");
+        // A gradient function built here shares these arrays; one loaded from a GraphStore has its own.
+        SameDiff grad = sd.getFunction("grad");
         for (String name : thetaNames) {
             INDArray v = theta.get(name.substring(ThetaGraph.PREFIX.length()));
-            sd.getVariable(name).getArr().assign(v.dataType() == dtype ? v : v.castTo(dtype));
+            INDArray mine = sd.getVariable(name).getArr();
+            mine.assign(v.dataType() == dtype ? v : v.castTo(dtype));
+            INDArray theirs = grad != null && grad.hasVariable(name) ? grad.getVariable(name).getArr() : null;
+            if (theirs != null && theirs != mine) {
+                theirs.assign(mine);
+            }
         }
     }
 
@@ -200,9 +231,45 @@ public final class UnrollGraph {
         return steps;
     }
 
-    /** @return the base model shape */
+    /**
+     * @return the base model shape the graph was built from (with free widths, only its depth,
+     *     input, top and activation bind: see {@link #widths()})
+     */
     public BaseModelConfig base() {
         return base;
+    }
+
+    /** @return which widths are fixed and which each pass's placeholders give */
+    public LayerWidths widths() {
+        return widths;
+    }
+
+    /**
+     * @param other an architecture
+     * @return whether this graph runs it
+     */
+    public boolean accepts(BaseModelConfig other) {
+        return widths.accepts(other);
+    }
+
+    /**
+     * @param actual the architecture of a pass ({@link #accepts})
+     * @return the placeholder values that depend on its free widths (empty for a fixed graph)
+     */
+    public Map<String, INDArray> widthInputs(BaseModelConfig actual) {
+        if (!widths.anyFree()) {
+            return Map.of();
+        }
+        // The unit code is n·B·2 scalar writes: computed once per width, read-only after.
+        Map<String, INDArray> m = widthInputs.get(actual);
+        if (m == null) {
+            if (widthInputs.size() >= 16) {
+                widthInputs.clear();
+            }
+            m = widths.inputs(actual, config.innerBatch(), spec.rule().gradChannels(), dtype);
+            widthInputs.put(actual, m);
+        }
+        return m;
     }
 
     /** @return whether the meta-objective is part of the graph */

@@ -5,11 +5,13 @@ import com.google.common.cache.CacheBuilder;
 import java.util.Objects;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.GraphConfig;
+import org.metaunsup.rule.LayerWidths;
 import org.metaunsup.rule.Theta;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Truncation graphs cached per (architecture, K, objective, dtype): building a graph and its
+ * Truncation graphs cached per (architecture, K, objective, dtype), or per (depth, K, objective,
+ * dtype) when a graph serves every hidden width ({@link #byMemory(GraphConfig, long, boolean)}): building a graph and its
  * gradient function costs seconds, so a graph is built once and reused across truncations
  * and tasks, with only θ (copied in) and placeholders changing. Least recently used graphs are
  * dropped beyond a count or a memory budget. Not thread-safe: one cache (and its graphs) per
@@ -26,15 +28,19 @@ public final class UnrollGraphCache {
      */
     public static final long BYTES_PER_FORWARD_OP = 40L << 10;
 
-    private record Key(BaseModelConfig base, int steps, boolean objective, DataType dtype) {}
+    private record Key(LayerWidths widths, int steps, boolean objective, DataType dtype) {}
 
     private final GraphConfig config;
     private final Cache<Key, UnrollGraph> graphs;
+    private final boolean freeHiddenWidths;
+    private GraphStore store;
     private int builds;
+    private int loads;
 
-    private UnrollGraphCache(GraphConfig config, Cache<Key, UnrollGraph> graphs) {
+    private UnrollGraphCache(GraphConfig config, Cache<Key, UnrollGraph> graphs, boolean freeHiddenWidths) {
         this.config = config;
         this.graphs = graphs;
+        this.freeHiddenWidths = freeHiddenWidths;
     }
 
     /**
@@ -44,7 +50,7 @@ public final class UnrollGraphCache {
      */
     public static UnrollGraphCache byCount(GraphConfig config, int capacity) {
         return new UnrollGraphCache(config, CacheBuilder.newBuilder().concurrencyLevel(1)
-                .maximumSize(capacity).build());
+                .maximumSize(capacity).build(), false);
     }
 
     /**
@@ -54,11 +60,28 @@ public final class UnrollGraphCache {
      * @return a cache bounded by memory
      */
     public static UnrollGraphCache byMemory(GraphConfig config, long maxBytes) {
+        return byMemory(config, maxBytes, false);
+    }
+
+    /**
+     * @param config rule widths, inner batch, η and objective shared by every cached graph
+     * @param maxBytes memory the cached graphs may hold, by {@link #estimatedBytes}
+     * @param freeHiddenWidths whether a graph serves every architecture of its depth
+     *     ({@link LayerWidths#freeHidden}: same numbers, one build per (depth, K) instead of one per
+     *     (architecture, K)) or only the architecture it was built for
+     * @return a cache bounded by memory
+     */
+    public static UnrollGraphCache byMemory(GraphConfig config, long maxBytes, boolean freeHiddenWidths) {
         // Weights in KiB so that a weight fits an int.
         return new UnrollGraphCache(config, CacheBuilder.newBuilder().concurrencyLevel(1)
                 .maximumWeight(Math.max(0, maxBytes >> 10))
                 .weigher((Key k, UnrollGraph g) -> (int) Math.min(Integer.MAX_VALUE, estimatedBytes(g) >> 10))
-                .build());
+                .build(), freeHiddenWidths);
+    }
+
+    /** @return whether the graphs of this cache take their hidden widths from each pass */
+    public boolean freeHiddenWidths() {
+        return freeHiddenWidths;
     }
 
     /**
@@ -78,16 +101,39 @@ public final class UnrollGraphCache {
      * @return a graph holding θ
      */
     public UnrollGraph get(BaseModelConfig base, int steps, boolean withObjective, Theta theta, DataType dtype) {
-        Key key = new Key(Objects.requireNonNull(base), steps, withObjective, dtype);
+        Objects.requireNonNull(base);
+        LayerWidths widths = freeHiddenWidths ? LayerWidths.freeHidden(base) : LayerWidths.fixed(base);
+        Key key = new Key(widths, steps, withObjective, dtype);
         UnrollGraph g = graphs.getIfPresent(key);
         if (g == null) {
-            g = UnrollGraph.build(config, base, steps, theta, withObjective, dtype);
+            g = UnrollGraph.build(config, widths, steps, theta, withObjective, dtype);
+            if (store != null && withObjective
+                    && store.ensureGradient(g.sameDiff()) == GraphStore.Outcome.LOADED) {
+                loads++;
+            }
             graphs.put(key, g);
             builds++;
         } else {
             g.loadTheta(theta);
         }
         return g;
+    }
+
+    /**
+     * Makes every graph this cache builds from now on take its gradient function from the store
+     * (or build it and save it there).
+     *
+     * @param store the store, or null for none
+     * @return this cache
+     */
+    public UnrollGraphCache withStore(GraphStore store) {
+        this.store = store;
+        return this;
+    }
+
+    /** @return graphs whose gradient function came from the store (a subset of {@link #builds()}) */
+    public int loads() {
+        return loads;
     }
 
     /** @return graphs built so far (misses) */

@@ -221,6 +221,7 @@ class BadInputContractTest {
         r.add(row("bench: --steps 0", "must be >= 1", NONE, "bench", "--config", "tiny", "--steps", "0"));
         r.add(row("bench: --dtype int8", "--dtype", NONE, "bench", "--config", "tiny", "--dtype", "int8"));
         r.add(row("bench: --graph-cache 0", "--graph-cache", NONE, "bench", "--config", "tiny", "--graph-cache", "0"));
+        r.add(row("bench: --grid 0", "--grid must be >= 1", NONE, "bench", "--config", "tiny", "--grid", "0"));
         r.add(row("bench: binary config", "not UTF-8", NONE, "bench", "--config", "{sb}/bin.properties"));
 
         // --- invariance (every check happens before data or rule are loaded)

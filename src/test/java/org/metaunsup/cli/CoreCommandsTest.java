@@ -48,6 +48,38 @@ class CoreCommandsTest {
     }
 
     @Test
+    void benchGraphVariantsGiveTheFixedGraphsNumbers() throws Exception {
+        Path json = tmp.resolve("variants.json");
+        assertEquals(0, Main.run("bench", "--config", "tiny", "--steps", "2", "--inner-repeats", "1",
+                "--grad-repeats", "1", "--workers", "1", "--graph-variants", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertTrue(r.get("free_and_loaded_equal_fixed_bitwise").asBoolean());
+        for (String key : List.of("free_gradient_function_build_ms", "gradient_function_save_ms",
+                "gradient_function_load_ms", "alternated_meta_gradient_ms_free", "alternated_meta_gradient_ms_loaded")) {
+            assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
+        }
+    }
+
+    @Test
+    void benchGridRunsTheTaskDistributionOnFewGraphs() throws Exception {
+        Path json = tmp.resolve("grid.json");
+        assertEquals(0, Main.run("bench", "--config", "tiny", "--grid", "6", "--workers", "2", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertEquals("[2, 3]", r.get("truncation_lengths").asText());
+        assertTrue(r.get("free_hidden_widths").asBoolean());
+        for (String w : List.of("_1_worker", "_2_workers")) {
+            assertTrue(r.get("meta_gradients_per_minute" + w).asDouble() > 0, w);
+            // One graph per (depth, k) a worker met, whatever widths its tasks drew (tiny's cache
+            // holds them all); one per architecture would be distinct_architecture_k.
+            assertEquals(r.get("distinct_depth_k" + w).asInt(), r.get("graphs" + w).asInt(), w);
+            assertTrue(r.get("distinct_architecture_k" + w).asInt() >= r.get("graphs" + w).asInt(), w);
+            double k = r.get("mean_k" + w).asDouble();
+            assertTrue(k >= 2 && k <= 3, "mean_k" + w + " = " + k);
+        }
+        assertEquals(0, r.get("graphs_loaded_1_worker").asInt(), "tests install no graph store");
+    }
+
+    @Test
     void benchGraphCacheWeighsTheGraphsOfTheTaskGrid() throws Exception {
         Path json = tmp.resolve("graphs.json");
         assertEquals(0, Main.run("bench", "--config", "tiny", "--graph-cache", "3", "--json", json.toString()));

@@ -2,10 +2,12 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.Activation;
+import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.testing.FiniteDifference;
@@ -41,9 +43,16 @@ class RuleBlocksGradientTest {
     }
 
     private void report(SameDiff sd, String loss, String... inputs) {
+        report(sd, new HashMap<>(), loss, inputs);
+    }
+
+    private void report(SameDiff sd, java.util.Map<String, INDArray> placeholders, String loss, String... inputs) {
         loss = sd.getVariable(loss).name();
         sd.setLossVariables(loss);
-        FiniteDifference fd = new FiniteDifference(sd, loss, new HashMap<>()).absFloor(1e-4);
+        // A block uses only some of a free layer's inputs; SameDiff refuses the others.
+        java.util.Map<String, INDArray> used = new HashMap<>(placeholders);
+        used.keySet().removeIf(name -> !sd.hasVariable(name));
+        FiniteDifference fd = new FiniteDifference(sd, loss, used).absFloor(1e-4);
         for (String in : inputs) {
             fd.assertGradient(in, 1e-4);
         }
@@ -51,10 +60,22 @@ class RuleBlocksGradientTest {
 
     @Test
     void hidden() {
+        hidden(false);
+    }
+
+    /** The same with n free: the unit code and the bias reshape come from placeholders and −1 shapes. */
+    @Test
+    void hiddenFreeWidth() {
+        hidden(true);
+    }
+
+    private void hidden(boolean free) {
         SameDiff sd = SameDiff.create();
         ThetaGraph th = theta(sd);
         RuleOps ops = new RuleOps(th, true);
-        HiddenStateGraph hg = new HiddenStateGraph(th, ops, DataType.DOUBLE);
+        BaseModelConfig base = new BaseModelConfig(new int[] {6, 5, 4}, Activation.RELU);
+        LayerWidths widths = free ? LayerWidths.freeHidden(base) : LayerWidths.fixed(base);
+        HiddenStateGraph hg = new HiddenStateGraph(th, ops, DataType.DOUBLE, widths);
         int n = 5;
         SDVariable x = sd.var("x", randn(1, B, n));
         SDVariable z = sd.var("z", randn(2, B, n));
@@ -62,30 +83,58 @@ class RuleBlocksGradientTest {
         SDVariable b = sd.var("b", randn(4, n));
         SDVariable wIn = sd.var("wIn", randn(5, 6, n));
         SDVariable wOut = sd.var("wOut", randn(6, n, 4));
-        SDVariable h = hg.build(x, z, d, b, wIn, wOut, n, B);
+        SDVariable h = hg.build(x, z, d, b, wIn, wOut, 1, B);
         SDVariable loss = lin(sd, h, 9, n, B, CFG.rule().hidden());
         loss.rename("L");
-        report(sd, "L", "x", "z", "d", "b", "wIn", "wOut");
+        report(sd, widths.inputs(base, B, CFG.rule().gradChannels(), DataType.DOUBLE), "L",
+                "x", "z", "d", "b", "wIn", "wOut");
     }
 
     @Test
     void direction() {
+        direction(new int[] {6, 5, 4}, 1, false);
+    }
+
+    /** Upper width free (the first layer of a graph with free hidden widths). */
+    @Test
+    @Tag("slow")
+    void directionFreeUpperWidth() {
+        direction(new int[] {6, 5, 4}, 1, true);
+    }
+
+    /** Both widths free (a middle layer): the merge's reshape takes w's shape at run time. */
+    @Test
+    void directionBothWidthsFree() {
+        direction(new int[] {7, 6, 5, 4}, 2, true);
+    }
+
+    /** Lower width free (the top layer). */
+    @Test
+    @Tag("slow")
+    void directionFreeLowerWidth() {
+        direction(new int[] {7, 6, 5}, 2, true);
+    }
+
+    private void direction(int[] n, int layer, boolean free) {
         SameDiff sd = SameDiff.create();
         ThetaGraph th = theta(sd);
-        WeightUpdateGraph wu = new WeightUpdateGraph(th, DataType.DOUBLE);
-        int nIn = 6, nOut = 5, H = CFG.rule().hidden();
+        BaseModelConfig base = new BaseModelConfig(n, Activation.RELU);
+        LayerWidths widths = free ? LayerWidths.freeHidden(base) : LayerWidths.fixed(base);
+        WeightUpdateGraph wu = new WeightUpdateGraph(th, DataType.DOUBLE, widths);
+        int nIn = n[layer - 1], nOut = n[layer], H = CFG.rule().hidden();
         SDVariable w = sd.var("w", randn(1, nIn, nOut));
         SDVariable hu = sd.var("hu", randn(2, nOut, B, H));
         SDVariable hl = sd.var("hl", randn(3, nIn, B, H));
         SDVariable xu = sd.var("xu", randn(4, B, nOut));
         SDVariable xl = sd.var("xl", randn(5, B, nIn));
-        FusedReadouts ru = new FusedReadouts(th, hu, nOut, B);
-        FusedReadouts rl = new FusedReadouts(th, hl, nIn, B);
+        FusedReadouts ru = new FusedReadouts(th, hu, layer, widths.dim(layer), B);
+        FusedReadouts rl = new FusedReadouts(th, hl, layer - 1, widths.dim(layer - 1), B);
         SDVariable g = wu.direction("W", w, ru, rl, xu, xl, B);
-        SDVariable bias = wu.biasDirection(ru, nOut);
+        SDVariable bias = wu.biasDirection(ru);
         SDVariable loss = lin(sd, g, 9, nIn, nOut).add(lin(sd, bias, 10, nOut));
         loss.rename("L");
-        report(sd, "L", "w", "hu", "hl", "xu", "xl");
+        report(sd, widths.inputs(base, B, CFG.rule().gradChannels(), DataType.DOUBLE), "L",
+                "w", "hu", "hl", "xu", "xl");
     }
 
     @Test
