@@ -50,7 +50,8 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
     public static final String FOLDER = "checkpoints";
 
     private static final int MAGIC = 0x4d55434b;   // "MUCK"
-    private static final int FORMAT = 1;
+    /** Format 2 adds PES pairs to worker states and inner steps to truncations ({@link Codec#FORMAT}). */
+    private static final int FORMAT = Codec.FORMAT;
 
     /**
      * A checkpoint found on disk.
@@ -106,8 +107,8 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
             throw new IOException("not a checkpoint");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("checkpoint format " + format + ", this version reads " + FORMAT);
+        if (format != FORMAT && format != 1) {
+            throw new IOException("checkpoint format " + format + ", this version reads 1 and " + FORMAT);
         }
         long seed = in.readLong();
         String digest = in.readUTF();
@@ -121,12 +122,12 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         int np = in.readInt();
         List<Truncation> pending = new ArrayList<>();
         for (int i = 0; i < np; i++) {
-            pending.add(Truncation.fromBytes(Codec.bytes(in), dtype));
+            pending.add(Truncation.fromBytes(Codec.bytes(in), dtype, format));
         }
         int nw = in.readInt();
         List<WorkerState> workers = new ArrayList<>();
         for (int i = 0; i < nw; i++) {
-            workers.add(WorkerState.read(in, dtype));
+            workers.add(WorkerState.read(in, dtype, format));
         }
         double wall = in.readDouble();
         int nf = in.readInt();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +172,9 @@ public final class MetaTrainer {
     private long seed;
     private Learner learner;
     private WorkerState[] committed;
+    /** Per slot: when its last result was handed in (a counter; negative before this session). */
+    private long[] servedAt;
+    private long handedIn;
     private volatile boolean open = true;
     private volatile Throwable failure;
     private long sessionReceived;
@@ -295,9 +299,28 @@ public final class MetaTrainer {
         if (target > 0 && target <= learner.version()) {
             throw new BadInputException("--steps " + target + ": the run is already at outer step " + learner.version());
         }
-        committed = new WorkerState[options.workers()];
+        committed = new WorkerState[config.task().poolSize(options.workers())];
+        servedAt = new long[committed.length];
+        // Serving order: slots new to this session first (by id), then the checkpoint's slots in the
+        // order it lists them (the order they were last handed in), so that with one worker a
+        // resumed run serves them exactly as the straight run would have.
+        List<Integer> order = new ArrayList<>();
+        for (WorkerState w : restored) {
+            if (w.workerId() >= 0 && w.workerId() < committed.length && committed[w.workerId()] == null) {
+                committed[w.workerId()] = w;
+                order.add(w.workerId());
+            }
+        }
+        List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < committed.length; i++) {
-            committed[i] = i < restored.size() && restored.get(i).workerId() == i ? restored.get(i) : WorkerState.fresh(i);
+            if (committed[i] == null) {
+                committed[i] = WorkerState.fresh(i);
+                fresh.add(i);
+            }
+        }
+        order.addAll(0, fresh);
+        for (int i = 0; i < order.size(); i++) {
+            servedAt[order.get(i)] = i - order.size();
         }
         Engine engine = hooks.engine != null ? hooks.engine.apply(this) : createEngine();
         Map<String, Object> extra = provenance.manifest();
@@ -365,10 +388,12 @@ public final class MetaTrainer {
         String lastCheckpoint = null;
         boolean stopped = false;
         listener.message("meta-training " + config.name() + ": " + options.workers() + " worker(s), engine "
-                + options.engine() + ", outer batch " + config.outer().batch() + ", from outer step "
+                + options.engine() + ", estimator " + config.outer().estimator().key() + ", task pool "
+                + committed.length + (committed.length < options.workers() ? " (only " + committed.length
+                        + " workers busy)" : "") + ", outer batch " + config.outer().batch() + ", from outer step "
                 + learner.version() + (target > 0 ? " to " + target : " until stopped"));
         NativeMemoryGuard memory = NativeMemoryGuard.forThisProcess();
-        engine.start(new TrainerSink(), List.of(committed.clone()));
+        engine.start(new TrainerSink(), servingOrder(), options.workers());
         try {
             while (true) {
                 Event e;
@@ -434,7 +459,17 @@ public final class MetaTrainer {
 
     /** Everything of the run's state, under the lock. */
     private Snapshot snapshot() {
-        return new Snapshot(learner.state(), List.of(committed.clone()), wallNow());
+        return new Snapshot(learner.state(), servingOrder(), wallNow());
+    }
+
+    /** The slots in the order their last results were handed in: the order the pool serves them next. */
+    private List<WorkerState> servingOrder() {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < committed.length; i++) {
+            ids.add(i);
+        }
+        ids.sort(java.util.Comparator.comparingLong((Integer i) -> servedAt[i]).thenComparing(i -> i));
+        return ids.stream().map(i -> committed[i]).toList();
     }
 
     private double wallNow() {
@@ -507,8 +542,9 @@ public final class MetaTrainer {
                     return;
                 }
                 committed[tapped.workerId()] = tapped.after();
+                servedAt[tapped.workerId()] = handedIn++;
                 sessionReceived++;
-                sessionInnerSteps += tapped.k();
+                sessionInnerSteps += tapped.innerSteps();
                 Learner.Step s;
                 try {
                     s = learner.offer(tapped);

@@ -78,7 +78,48 @@ public final class TaskDraws {
      * @return k of that truncation
      */
     public int truncationLength(int worker, long index) {
-        return logUniform(Seeds.stream(seed, "truncation/w" + worker + "/" + index), dist.truncation());
+        return truncationLength(worker, index, dist.truncation());
+    }
+
+    /**
+     * @param worker worker (pool slot) id
+     * @param index the slot's truncation counter
+     * @param range the estimator's truncation range ({@code task.truncation} for backprop,
+     *     {@code outer.forward_truncation} for es and pes)
+     * @return k of that truncation
+     */
+    public int truncationLength(int worker, long index, IntRange range) {
+        return logUniform(Seeds.stream(seed, "truncation/w" + worker + "/" + index), range);
+    }
+
+    /**
+     * The inner step a new task starts at. With {@code task.stagger}, a slot's first task starts
+     * at ⌊u·T⌋, u uniform in [0, 1) (stream {@code task-offset/w<slot>}), so that its first episode
+     * lasts a random fraction of T and the slots of the pool finish their tasks at different
+     * times (learned_optimization's random initial iteration offset); every later task, and every
+     * task without stagger, starts at 0. φ is fresh either way: only the step counter (and with
+     * it the unlabelled batches and the remaining length) moves.
+     *
+     * @param worker slot id
+     * @param index the slot's task counter
+     * @param totalSteps the task's T
+     * @return t at the task's start
+     */
+    public long startStep(int worker, long index, int totalSteps) {
+        if (!dist.stagger() || index != 0) {
+            return 0;
+        }
+        return (long) Math.floor(Seeds.stream(seed, "task-offset/w" + worker).nextDouble() * totalSteps);
+    }
+
+    /**
+     * @param worker slot id
+     * @param truncation the slot's truncation counter
+     * @param pair pair index
+     * @return the stream of that pair's perturbation of θ in that truncation
+     */
+    public SplittableRandom perturbation(int worker, long truncation, int pair) {
+        return Seeds.stream(seed, "perturbation/w" + worker + "/" + truncation + "/p" + pair);
     }
 
     /**
