@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.bench.Bench;
+import org.metaunsup.bench.EstimatorQuality;
 import org.metaunsup.bench.GraphCacheBench;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code bench}: what the graphs cost on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Build time, op counts, ms per inner step and per K-step meta-gradient (first and "
-                + "steady), peak RSS and GFLOP/s beside a GEMM peak measured in the same run.")
+                + "steady), the forward estimators' perturbed inner steps per second and estimates per minute, "
+                + "peak RSS and GFLOP/s beside a GEMM peak measured in the same run.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = "small", description = "config (default: ${DEFAULT-VALUE})")
@@ -46,6 +48,39 @@ final class BenchCommand implements Callable<Integer> {
                     + "shortest and longest k) and report the resident memory they hold against the cache's estimate")
     Integer graphCache;
 
+    @Option(names = "--estimators",
+            description = "instead: the quality of one meta-gradient estimate per CPU-second for backprop, ES and "
+                    + "PES on one fixed task (cosine with a reference gradient of the whole horizon, variance, CPU "
+                    + "seconds; docs/TRAINING.md#estimators)")
+    boolean estimators;
+
+    @Option(names = "--horizon", defaultValue = "200", description = "with --estimators: inner steps H of the "
+            + "target (default: ${DEFAULT-VALUE})")
+    int horizon;
+
+    @Option(names = "--backprop-k", defaultValue = "5", description = "with --estimators: backprop's truncation "
+            + "(default: ${DEFAULT-VALUE})")
+    int backpropK;
+
+    @Option(names = "--forward-k", defaultValue = "50", description = "with --estimators: ES and PES truncation "
+            + "(default: ${DEFAULT-VALUE})")
+    int forwardK;
+
+    @Option(names = "--pairs", defaultValue = "1", description = "with --estimators: ES and PES antithetic pairs "
+            + "(default: ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--sigma", defaultValue = "0.01", description = "with --estimators: sigma (default: ${DEFAULT-VALUE})")
+    double sigma;
+
+    @Option(names = "--seeds", defaultValue = "4", description = "with --estimators: walks per forward estimator "
+            + "(default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--reference-pairs", defaultValue = "32", description = "with --estimators: ES pairs of the "
+            + "reference gradient, even (default: ${DEFAULT-VALUE})")
+    int referencePairs;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
@@ -67,7 +102,16 @@ final class BenchCommand implements Callable<Integer> {
         if (graphCache != null && graphCache < 1) {
             throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
         }
-        Map<String, Object> r = graphCache != null
+        if (estimators && (horizon < 1 || backpropK < 1 || forwardK < 1 || horizon % backpropK != 0
+                || horizon % forwardK != 0 || pairs < 1 || !(sigma > 0) || seeds < 1 || referencePairs < 2
+                || referencePairs % 2 != 0)) {
+            throw new org.metaunsup.BadInputException("--estimators: --horizon must be a multiple of --backprop-k and "
+                    + "--forward-k (all >= 1), --pairs and --seeds >= 1, --sigma > 0, --reference-pairs even and >= 2");
+        }
+        Map<String, Object> r = estimators
+                ? EstimatorQuality.run(cfg, new EstimatorQuality.Settings(horizon, backpropK, forwardK, pairs, sigma,
+                        seeds, referencePairs, dt), line -> System.err.println("[bench] " + line))
+                : graphCache != null
                 ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
                 : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),
                         line -> System.err.println("[bench] " + line));

@@ -22,12 +22,14 @@ public final class RuleUnroll implements Unroll<PhiState> {
 
     private final RuleStep step;
     private final ObjectiveGraph objective;
-    private final Task task;
+    private final int[] perm;
     private final List<INDArray> batches;
     private final ThetaSpec spec;
     private final DataType dtype;
     private final INDArray supportX;
+    private final int[] supportY;
     private final INDArray queryX;
+    private final int[] queryY;
 
     /**
      * @param step the one-step graph of the task's architecture
@@ -39,14 +41,34 @@ public final class RuleUnroll implements Unroll<PhiState> {
      */
     public RuleUnroll(RuleStep step, ObjectiveGraph objective, Task task, List<INDArray> batches, ThetaSpec spec,
                       DataType dtype) {
+        this(step, objective, task.permutation(), batches, task.support().features(dtype), task.support().y(),
+                task.query().features(dtype), task.query().y(), spec, dtype);
+    }
+
+    /**
+     * @param step the one-step graph of the architecture
+     * @param objective its objective graph
+     * @param perm the input permutation
+     * @param batches the unlabelled batch of each step, in order (unpermuted)
+     * @param supportX support inputs (unpermuted)
+     * @param supportY support labels
+     * @param queryX query inputs (unpermuted)
+     * @param queryY query labels
+     * @param spec θ's layout
+     * @param dtype the graphs' floating type
+     */
+    public RuleUnroll(RuleStep step, ObjectiveGraph objective, int[] perm, List<INDArray> batches, INDArray supportX,
+                      int[] supportY, INDArray queryX, int[] queryY, ThetaSpec spec, DataType dtype) {
         this.step = step;
         this.objective = objective;
-        this.task = task;
+        this.perm = perm;
         this.batches = batches;
         this.spec = spec;
         this.dtype = dtype;
-        this.supportX = task.support().features(dtype);
-        this.queryX = task.query().features(dtype);
+        this.supportX = supportX;
+        this.supportY = supportY;
+        this.queryX = queryX;
+        this.queryY = queryY;
     }
 
     @Override
@@ -58,11 +80,9 @@ public final class RuleUnroll implements Unroll<PhiState> {
         double[] loss = new double[k];
         double[] acc = new double[k];
         PhiState phi = from;
-        int[] perm = task.permutation();
         for (int t = 0; t < k; t++) {
             phi = detach(step.apply(phi, perm, batches.get(t)));
-            ObjectiveGraph.Result r = objective.evaluate(phi, perm, supportX, task.support().y(), queryX,
-                    task.query().y());
+            ObjectiveGraph.Result r = objective.evaluate(phi, perm, supportX, supportY, queryX, queryY);
             loss[t] = r.loss();
             acc[t] = r.queryAccuracy();
         }
