@@ -77,9 +77,9 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--reference-pairs", defaultValue = "32", description = "with --estimators: ES pairs of the "
-            + "reference gradient, even (default: ${DEFAULT-VALUE})")
-    int referencePairs;
+    @Option(names = "--directions", defaultValue = "16", description = "with --estimators: random directions of "
+            + "the reference (central differences of the whole horizon's loss; default: ${DEFAULT-VALUE})")
+    int directions;
 
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
@@ -103,14 +103,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
         }
         if (estimators && (horizon < 1 || backpropK < 1 || forwardK < 1 || horizon % backpropK != 0
-                || horizon % forwardK != 0 || pairs < 1 || !(sigma > 0) || seeds < 1 || referencePairs < 2
-                || referencePairs % 2 != 0)) {
+                || horizon % forwardK != 0 || pairs < 1 || !(sigma > 0) || seeds < 1 || directions < 2)) {
             throw new org.metaunsup.BadInputException("--estimators: --horizon must be a multiple of --backprop-k and "
-                    + "--forward-k (all >= 1), --pairs and --seeds >= 1, --sigma > 0, --reference-pairs even and >= 2");
+                    + "--forward-k (all >= 1), --pairs and --seeds >= 1, --sigma > 0, --directions >= 2");
         }
         Map<String, Object> r = estimators
                 ? EstimatorQuality.run(cfg, new EstimatorQuality.Settings(horizon, backpropK, forwardK, pairs, sigma,
-                        seeds, referencePairs, dt), line -> System.err.println("[bench] " + line))
+                        seeds, directions, dt), line -> System.err.println("[bench] " + line))
                 : graphCache != null
                 ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
                 : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers),

@@ -41,6 +41,8 @@ public final class ConfigKeys {
         private final Function<T, String> write;
         /** Value assumed when a recorded config predates this key (null: always required). */
         private String olderRecords;
+        /** Whether the key is left out of {@link #identity} while it holds its older-records value. */
+        private boolean neutral;
 
         private Key(String name, String allowed, Function<String, T> parse, Predicate<T> valid,
                     Function<ExperimentConfig, T> read, Function<T, String> write) {
@@ -58,6 +60,16 @@ public final class ConfigKeys {
          */
         private Key<T> olderRecords(String text) {
             this.olderRecords = text;
+            return this;
+        }
+
+        /**
+         * Marks a key whose older-records value means exactly what its absence meant (it selects
+         * no new behaviour): a run started before the key existed keeps its identity
+         * ({@link #identity}) and can be resumed.
+         */
+        private Key<T> neutralAtOlderValue() {
+            this.neutral = true;
             return this;
         }
 
@@ -96,6 +108,11 @@ public final class ConfigKeys {
             if (!valid.test(v)) {
                 throw bad(c.name(), write.apply(v));
             }
+        }
+
+        /** @return the older-records value as this key writes it (e.g. {@code 1e-2} → {@code 0.01}) */
+        String canonicalOlderValue() {
+            return write.apply(parse.apply(olderRecords));
         }
 
         /** @return the config's value of this key in the file format */
@@ -188,11 +205,11 @@ public final class ConfigKeys {
             "workers (one task per worker) or an integer >= 1 (tasks in progress, served round robin)",
             ConfigKeys::poolOrNull, p -> p >= 0, c -> c.task().pool(),
             p -> p == TaskDistributionConfig.POOL_WORKERS ? "workers" : Integer.toString(p)))
-            .olderRecords("workers");
+            .olderRecords("workers").neutralAtOlderValue();
     /** Whether each slot's first task starts at a random fraction of its inner length. */
     public static final Key<Boolean> TASK_STAGGER = add(new Key<>("task.stagger", "true or false",
             ConfigKeys::bool, b -> true, c -> c.task().stagger(), b -> Boolean.toString(b)))
-            .olderRecords("false");
+            .olderRecords("false").neutralAtOlderValue();
 
     // Outer optimiser.
     /** Adam learning rate. */
@@ -226,19 +243,19 @@ public final class ConfigKeys {
     public static final Key<Estimator> OUTER_ESTIMATOR = add(new Key<>("outer.estimator",
             "one of backprop, es, pes", Estimator::parseOrNull, e -> true, c -> c.outer().estimator(),
             Estimator::key))
-            .olderRecords("backprop");
+            .olderRecords("backprop").neutralAtOlderValue();
     /** σ of the forward estimators. */
     public static final Key<Double> OUTER_SIGMA = real("outer.sigma",
             "a number > 0 (standard deviation of the perturbations of theta)", v -> v > 0, c -> c.outer().sigma())
-            .olderRecords("0.01");
+            .olderRecords("0.01").neutralAtOlderValue();
     /** Antithetic pairs per task and truncation. */
     public static final Key<Integer> OUTER_PAIRS = integer("outer.pairs", 1,
             "antithetic pairs per task and truncation", c -> c.outer().pairs())
-            .olderRecords("1");
+            .olderRecords("1").neutralAtOlderValue();
     /** Truncation length of the forward estimators. */
     public static final Key<IntRange> OUTER_FORWARD_TRUNCATION = range("outer.forward_truncation",
             c -> c.outer().forwardTruncation())
-            .olderRecords("20..50");
+            .olderRecords("20..50").neutralAtOlderValue();
 
     private static final Set<String> NAMES;
 
@@ -347,6 +364,26 @@ public final class ConfigKeys {
         Map<String, String> m = new LinkedHashMap<>();
         for (Key<?> k : TABLE) {
             m.put(k.name(), k.format(c));
+        }
+        return m;
+    }
+
+    /**
+     * What identifies a run's config (its checkpoints record a digest of it): every key in table
+     * order, except the keys added with the estimators and the task pool while they hold the
+     * values that mean what their absence meant, so that a run started before those keys existed
+     * is resumed by a version that has them.
+     *
+     * @param c a config
+     * @return the keys and values that identify it
+     */
+    public static Map<String, String> identity(ExperimentConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Key<?> k : TABLE) {
+            String v = k.format(c);
+            if (!(k.neutral && v.equals(k.canonicalOlderValue()))) {
+                m.put(k.name(), v);
+            }
         }
         return m;
     }

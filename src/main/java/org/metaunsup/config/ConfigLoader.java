@@ -60,6 +60,28 @@ public final class ConfigLoader {
         return resolve(p.getFileName().toString().replaceFirst("\\.properties$", ""), merged);
     }
 
+    /**
+     * Reads a config a run recorded (a run folder's {@code config.properties}): a complete file
+     * without {@code extends}, where keys added since it was written take the value their table
+     * entry assumes for older records ({@link ConfigKeys#fromRecord}).
+     *
+     * @param path the recorded file
+     * @return the config, named after the file
+     */
+    public static ExperimentConfig loadRecord(String path) {
+        Path p = Path.of(path);
+        Map<String, String> own;
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            own = read(r, p.toString());
+        } catch (IOException e) {
+            throw new BadInputException("cannot read config " + p + ": " + IoMessages.reason(e));
+        }
+        if (own.containsKey("extends")) {
+            return load(path);
+        }
+        return ConfigKeys.fromRecord(p.getFileName().toString().replaceFirst("\\.properties$", ""), own);
+    }
+
     private static Map<String, String> builtIn(String name) {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("/configs/" + name + ".properties")) {
             if (in == null) {

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
+import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.report.RunFolder;
@@ -218,7 +219,8 @@ public final class MetaTrainer {
             }
             name = stored.toString();
         }
-        ExperimentConfig loaded = ConfigLoader.load(name);
+        // A run folder's own config may predate newer keys: it is read as a record.
+        ExperimentConfig loaded = options.config() == null ? ConfigLoader.loadRecord(name) : ConfigLoader.load(name);
         if (options.config() == null) {
             // The stored file is named config.properties; the run's config keeps the name it was
             // started with (figure titles, θ cards), which its manifest records.
@@ -249,9 +251,13 @@ public final class MetaTrainer {
         return seed;
     }
 
+    /**
+     * The text whose digest a checkpoint records: the config's identifying keys
+     * ({@link ConfigKeys#identity}), so that runs started before the estimator and pool keys resume.
+     */
     private static String configText(ExperimentConfig c) {
         StringBuilder sb = new StringBuilder();
-        c.toProperties().forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        ConfigKeys.identity(c).forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
         return sb.toString();
     }
 

@@ -125,8 +125,15 @@ class ConfigValidationTest {
         assertEquals(Estimator.BACKPROP, old.outer().estimator());
         assertEquals(3, old.task().poolSize(3), "task.pool = workers: one slot per worker");
         assertFalse(old.task().stagger());
+        // A run started before these keys keeps its identity (checkpoint digest) while they are at
+        // the values that mean their absence; a key set otherwise is part of it.
+        java.util.Set<String> neutral = java.util.Set.of("outer.estimator", "outer.sigma", "outer.pairs",
+                "outer.forward_truncation", "task.pool", "task.stagger");
+        assertEquals(m.keySet(), ConfigKeys.identity(old).keySet());
+        assertTrue(ConfigKeys.identity(c).keySet().containsAll(neutral));
         for (String b : new String[] {"tiny", "small", "paper"}) {
             ExperimentConfig d = ConfigLoader.load(b);
+            assertTrue(java.util.Collections.disjoint(neutral, ConfigKeys.identity(d).keySet()), b);
             assertEquals(Estimator.BACKPROP, d.outer().estimator(), b);
             assertEquals(TaskDistributionConfig.POOL_WORKERS, d.task().pool(), b);
             assertFalse(d.task().stagger(), b);

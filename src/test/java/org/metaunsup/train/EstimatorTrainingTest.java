@@ -23,8 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class EstimatorTrainingTest {
 
-    /** A pool of 3 staggered slots; forward truncations of 2 steps, 1 pair, long tasks. */
-    static final String POOL = "task.pool = 3\ntask.stagger = true\ntask.inner_steps = 20..40\n";
+    /**
+     * A pool of 3 staggered slots; forward truncations of 2 steps, 1 pair, long tasks; η = 0.05 so
+     * that θ ± σε moves φ beyond float32 round-off within a truncation (at tiny's η = 1e-4 the two
+     * sides' losses are equal in float32 and every forward estimate is exactly zero).
+     */
+    static final String POOL = "task.pool = 3\ntask.stagger = true\ntask.inner_steps = 20..40\ninner.eta = 0.05\n";
 
     static String estimator(String e) {
         return POOL + "outer.estimator = " + e + "\nouter.sigma = 0.01\nouter.pairs = 1\nouter.forward_truncation = 2\n";
@@ -48,6 +52,10 @@ class EstimatorTrainingTest {
         double[] straight = TrainFixture.checkpointTheta(a);
         assertEquals(List.of(0, 1, 2, 0), seen.stream().map(Truncation::workerId).toList(), "round robin");
         List<Long> starts = new ArrayList<>();
+        for (Truncation t : seen) {
+            assertTrue(java.util.Arrays.stream(t.gradient()).anyMatch(g -> g != 0) && t.isFinite(),
+                    "a finite, non-zero estimate");
+        }
         for (Truncation t : seen.subList(0, 3)) {
             assertEquals(est.equals("backprop") ? 2 : 4, t.innerSteps(), "inner steps of one estimate");
             starts.add(t.after().task().step() - t.k());
@@ -78,17 +86,20 @@ class EstimatorTrainingTest {
 
     @Test
     void theEstimatorChangesTheGradient() throws Exception {
+        // Without stagger every slot's first task (T >= 20) outlasts its first two truncations.
+        String es1 = estimator("es") + "task.stagger = false\n";
+        String pes1 = estimator("pes") + "task.stagger = false\n";
         Path es = tmp.resolve("es");
         Path pes = tmp.resolve("pes");
-        TrainFixture.run(TrainFixture.tiny(es, 2, 1, estimator("es")), new TrainFixture.Log(), null);
-        TrainFixture.run(TrainFixture.tiny(pes, 2, 1, estimator("pes")), new TrainFixture.Log(), null);
+        TrainFixture.run(TrainFixture.tiny(es, 2, 1, es1), new TrainFixture.Log(), null);
+        TrainFixture.run(TrainFixture.tiny(pes, 2, 1, pes1), new TrainFixture.Log(), null);
         // The first truncation of each slot is the same for both (ξ = ε, equal states); they part
         // only from a slot's second truncation on, so 2 steps of a pool of 3 are still equal.
         assertArrayEquals(TrainFixture.checkpointTheta(es), TrainFixture.checkpointTheta(pes), 0.0);
         Path es4 = tmp.resolve("es4");
         Path pes4 = tmp.resolve("pes4");
-        TrainFixture.run(TrainFixture.tiny(es4, 4, 1, estimator("es")), new TrainFixture.Log(), null);
-        TrainFixture.run(TrainFixture.tiny(pes4, 4, 1, estimator("pes")), new TrainFixture.Log(), null);
+        TrainFixture.run(TrainFixture.tiny(es4, 4, 1, es1), new TrainFixture.Log(), null);
+        TrainFixture.run(TrainFixture.tiny(pes4, 4, 1, pes1), new TrainFixture.Log(), null);
         assertFalse(java.util.Arrays.equals(TrainFixture.checkpointTheta(es4), TrainFixture.checkpointTheta(pes4)),
                 "a slot's second truncation differs between ES and PES");
     }
