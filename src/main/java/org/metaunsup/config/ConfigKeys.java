@@ -368,11 +368,15 @@ public final class ConfigKeys {
         return m;
     }
 
+    /** Keys that only the forward estimators read. */
+    private static final Set<String> FORWARD_ONLY = Set.of("outer.sigma", "outer.pairs", "outer.forward_truncation");
+
     /**
      * What identifies a run's config (its checkpoints record a digest of it): every key in table
      * order, except the keys added with the estimators and the task pool while they hold the
-     * values that mean what their absence meant, so that a run started before those keys existed
-     * is resumed by a version that has them.
+     * values that mean what their absence meant (σ, pairs and the forward truncation whenever the
+     * estimator is backprop, which reads none of them), so that a run started before those keys
+     * existed is resumed by a version that has them.
      *
      * @param c a config
      * @return the keys and values that identify it
@@ -381,7 +385,8 @@ public final class ConfigKeys {
         Map<String, String> m = new LinkedHashMap<>();
         for (Key<?> k : TABLE) {
             String v = k.format(c);
-            if (!(k.neutral && v.equals(k.canonicalOlderValue()))) {
+            boolean unused = FORWARD_ONLY.contains(k.name()) && c.outer().estimator() == Estimator.BACKPROP;
+            if (!(k.neutral && (unused || v.equals(k.canonicalOlderValue())))) {
                 m.put(k.name(), v);
             }
         }
