@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * One consistent snapshot of a meta-training run, taken under the trainer's lock: the learner
- * (θ, Adam moments and step, counters, gradients received but not yet applied), every worker's
- * state (task, φ, t and the counters that are its random streams' positions), the run seed, the
+ * (θ, Adam moments and step, counters, gradients received but not yet applied), every pool slot's
+ * state (task, φ or PES's pairs, t and the counters that are its random streams' positions), the run seed, the
  * wall time so far and the byte lengths of the metrics files at that moment.
  *
  * <p>On disk, in {@code <run>/checkpoints/}: {@code ckpt-<step>-<received>.bin} (the state) and
@@ -37,7 +37,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param seed run seed
  * @param configDigest SHA-256 of the resolved config text
  * @param learner the learner's state
- * @param workers every worker's state, by id
+ * @param workers every pool slot's state, in the order the slots were last handed in (the order a
+ *     resumed run serves them)
  * @param wallSeconds wall time of the run so far (over all sessions)
  * @param fileLengths byte length of each metrics file at the snapshot, by file name
  */

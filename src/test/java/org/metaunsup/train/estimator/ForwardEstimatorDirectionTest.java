@@ -50,14 +50,16 @@ class ForwardEstimatorDirectionTest {
 
     /**
      * The default suite's check: {@code tiny} with a narrower rule (h = 2, d = 1, top-down width 2,
-     * one readout channel: |θ| = 402), H = 2 (PES: two truncations of one step), 32 pairs (expected
-     * cosine about 0.27, unrelated ±0.05; measured with 24 pairs: ES 0.155, PES 0.125; at H = 4:
-     * ES 0.190, PES 0.153). The cost is
+     * one readout channel: |θ| = 402), H = 2 (PES: two truncations of one step), 32 pairs, threshold 0.1
+     * (unrelated directions ±0.05; a sign error gives about −0.14). Measured: ES 0.149, PES 0.133
+     * (with 24 pairs ES 0.155, PES 0.125; at H = 4 ES 0.190, PES 0.153). About 2 minutes on the
+     * loaded 2-core machine: the cost is SameDiff's per-op overhead (about 1,000 ops per forward
+     * step whatever the widths). The cost is
      * SameDiff's per-op overhead (about 1,000 ops per forward step whatever the widths).
      */
     @Test
     void esAndPesAgreeInDirectionWithBackpropOfTheSameHorizon() throws Exception {
-        check("rule.hidden = 2\nrule.delta = 1\nrule.top_width = 2\nrule.grad_channels = 1\n", 32, 2, 0.12);
+        check("rule.hidden = 2\nrule.delta = 1\nrule.top_width = 2\nrule.grad_channels = 1\n", 32, 2, 0.1);
     }
 
     /**
