@@ -54,8 +54,7 @@ class ForwardEstimatorDirectionTest {
      * (unrelated directions ±0.05; a sign error gives about −0.14). Measured: ES 0.149, PES 0.133
      * (with 24 pairs ES 0.155, PES 0.125; at H = 4 ES 0.190, PES 0.153). About 2 minutes on the
      * loaded 2-core machine: the cost is SameDiff's per-op overhead (about 1,000 ops per forward
-     * step whatever the widths). The cost is
-     * SameDiff's per-op overhead (about 1,000 ops per forward step whatever the widths).
+     * step whatever the widths).
      */
     @Test
     void esAndPesAgreeInDirectionWithBackpropOfTheSameHorizon() throws Exception {
