@@ -22,6 +22,8 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.LayerWidths;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.train.estimator.RuleUnroll;
+import org.metaunsup.unroll.ObjectiveGraph;
 import org.metaunsup.unroll.GradientFunction;
 import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.MetaGradient;
@@ -137,6 +139,8 @@ public final class Bench {
         r.put("inner_profile_ms_overhead", innerWall - innerTiming.opMs());
         r.put("inner_profile_top_ops", top(innerTiming));
 
+        forward(cfg, base, theta, step, in, s, r, log);
+
         log.accept("K=" + s.steps() + " meta-gradient graph");
         t0 = System.nanoTime();
         UnrollGraph unroll = UnrollGraph.build(cfg.graph(), base, s.steps(), theta, true, s.dtype());
@@ -210,8 +214,111 @@ public final class Bench {
             r.put("meta_gradients_per_minute_" + w + "_worker" + (w == 1 ? "" : "s"),
                     throughput(cfg, base, theta, in, s, w, w == 1 ? unroll : null));
         }
+        // What one perturbed inner step of es/pes costs against one inner step of a backprop estimate.
+        r.put("forward_to_backprop_cost_per_inner_step",
+                (double) r.get("forward_inner_step_ms") / (gradMs / s.steps()));
+        for (int w = 1; w <= s.workers(); w++) {
+            log.accept(w + " worker thread" + (w == 1 ? "" : "s") + ", forward estimators");
+            double perSecond = forwardThroughput(cfg, base, theta, in, s, w);
+            String suffix = "_" + w + "_worker" + (w == 1 ? "" : "s");
+            r.put("forward_perturbed_inner_steps_per_second" + suffix, perSecond);
+            r.put("forward_estimates_per_minute" + suffix, perSecond * 60 / (double) r.get("forward_estimate_steps"));
+        }
         r.put("peak_rss_mb", peakRssMb());
         return r;
+    }
+
+    /**
+     * The forward estimators' inner step (es, pes: {@link RuleUnroll}, the one-step graph plus the
+     * objective graph, θ loaded per perturbation, no gradient function): its median cost per
+     * perturbed inner step over {@code gradRepeats} truncations of K steps, the process's peak
+     * RSS before any gradient graph exists (what a forward worker needs), and the bytes of PES
+     * state one task carries (2·pairs φ plus pairs ξ).
+     */
+    private static void forward(ExperimentConfig cfg, BaseModelConfig base, Theta theta, RuleStep step,
+                                TruncationInputs in, Settings s, Map<String, Object> r, Consumer<String> log) {
+        log.accept("forward estimators: perturbed truncations of " + s.steps() + " steps");
+        RuleUnroll fwd = forwardUnroll(cfg, base, step, in, theta, s.dtype());
+        double[] th = theta.toDoubles();
+        fwd.run(in.phi(), th, s.steps());
+        List<Double> perStep = new ArrayList<>();
+        for (int i = 0; i < s.gradRepeats(); i++) {
+            long t = System.nanoTime();
+            fwd.run(in.phi(), th, s.steps());
+            perStep.add(ms(t) / s.steps());
+        }
+        r.put("forward_inner_step_ms", median(perStep));
+        int pairs = cfg.outer().pairs();
+        int k = (cfg.outer().forwardTruncation().lo() + cfg.outer().forwardTruncation().hi()) / 2;
+        r.put("forward_pairs", pairs);
+        r.put("forward_truncation", k);
+        r.put("forward_estimate_steps", (double) (2L * pairs * k));
+        long phiEntries = 0;
+        for (int l = 1; l <= base.depth(); l++) {
+            phiEntries += 2L * base.width(l - 1) * base.width(l) + base.width(l);
+        }
+        double phiMb = phiEntries * s.dtype().width() / 1048576.0;
+        r.put("phi_mb", phiMb);
+        r.put("pes_state_mb_per_task", pairs * (2 * phiMb + theta.spec().size() * 8 / 1048576.0));
+        r.put("forward_peak_rss_mb_one_worker", peakRssMb());
+    }
+
+    private static RuleUnroll forwardUnroll(ExperimentConfig cfg, BaseModelConfig base, RuleStep step,
+                                            TruncationInputs in, Theta theta, DataType dtype) {
+        return new RuleUnroll(step, new ObjectiveGraph(base, cfg.objective(), dtype), in.perm(), in.unlabelled(),
+                in.supportX(), in.supportY(), in.queryX(), in.queryY(), theta.spec(), dtype);
+    }
+
+    /**
+     * Perturbed inner steps per second with {@code workers} threads, each with graphs of its own,
+     * each running {@code gradRepeats} perturbed truncations of K steps at once (after one untimed
+     * truncation on its own thread).
+     */
+    private static double forwardThroughput(ExperimentConfig cfg, BaseModelConfig base, Theta theta,
+                                            TruncationInputs in, Settings s, int workers) throws InterruptedException {
+        CyclicBarrier ready = new CyclicBarrier(workers + 1);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        double[] th = theta.toDoubles();
+        for (int w = 0; w < workers; w++) {
+            Thread t = new Thread(() -> {
+                try {
+                    try {
+                        RuleUnroll fwd = forwardUnroll(cfg, base, new RuleStep(cfg.graph(), base, theta, s.dtype()), in,
+                                theta, s.dtype());
+                        fwd.run(in.phi(), th, s.steps());
+                        ready.await();
+                        start.await();
+                        for (int i = 0; i < s.gradRepeats(); i++) {
+                            fwd.run(in.phi(), th, s.steps());
+                        }
+                    } catch (BrokenBarrierException e) {
+                        throw new IllegalStateException(e);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    ready.reset();
+                }
+            }, "bench-forward-worker");
+            t.start();
+            threads.add(t);
+        }
+        try {
+            ready.await();
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("bench worker failed before timing: " + failure.get(), e);
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (failure.get() != null) {
+            throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
+        }
+        return workers * (double) s.gradRepeats() * s.steps() / seconds;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.metaunsup.bench.Bench;
+import org.metaunsup.bench.EstimatorQuality;
 import org.metaunsup.bench.GraphCacheBench;
 import org.metaunsup.bench.GridBench;
 import org.metaunsup.config.ConfigLoader;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code bench}: what the graphs cost on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Build time, op counts, ms per inner step and per K-step meta-gradient (first and "
-                + "steady), peak RSS and GFLOP/s beside a GEMM peak measured in the same run.")
+                + "steady), the forward estimators' perturbed inner steps per second and estimates per minute, "
+                + "peak RSS and GFLOP/s beside a GEMM peak measured in the same run.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = "small", description = "config (default: ${DEFAULT-VALUE})")
@@ -58,6 +60,39 @@ final class BenchCommand implements Callable<Integer> {
                     + "loaded (FlatBuffers) against building it, passes alternated with the fixed graph's")
     boolean graphVariants;
 
+    @Option(names = "--estimators",
+            description = "instead: the quality of one meta-gradient estimate per CPU-second for backprop, ES and "
+                    + "PES on one fixed task (cosine with a reference gradient of the whole horizon, variance, CPU "
+                    + "seconds; docs/TRAINING.md#estimators)")
+    boolean estimators;
+
+    @Option(names = "--horizon", defaultValue = "200", description = "with --estimators: inner steps H of the "
+            + "target (default: ${DEFAULT-VALUE})")
+    int horizon;
+
+    @Option(names = "--backprop-k", defaultValue = "5", description = "with --estimators: backprop's truncation "
+            + "(default: ${DEFAULT-VALUE})")
+    int backpropK;
+
+    @Option(names = "--forward-k", defaultValue = "50", description = "with --estimators: ES and PES truncation "
+            + "(default: ${DEFAULT-VALUE})")
+    int forwardK;
+
+    @Option(names = "--pairs", defaultValue = "1", description = "with --estimators: ES and PES antithetic pairs "
+            + "(default: ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--sigma", defaultValue = "0.01", description = "with --estimators: sigma (default: ${DEFAULT-VALUE})")
+    double sigma;
+
+    @Option(names = "--seeds", defaultValue = "4", description = "with --estimators: walks per forward estimator "
+            + "(default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--directions", defaultValue = "16", description = "with --estimators: random directions of "
+            + "the reference (central differences of the whole horizon's loss; default: ${DEFAULT-VALUE})")
+    int directions;
+
     @Option(names = "--json", description = "also write the results to this JSON file")
     Path json;
 
@@ -82,11 +117,20 @@ final class BenchCommand implements Callable<Integer> {
         if (grid != null && grid < 1) {
             throw new org.metaunsup.BadInputException("--grid must be >= 1");
         }
-        if (grid != null && graphCache != null) {
-            throw new org.metaunsup.BadInputException("--grid and --graph-cache are separate measurements: give one");
+        if ((grid != null ? 1 : 0) + (graphCache != null ? 1 : 0) + (estimators ? 1 : 0) > 1) {
+            throw new org.metaunsup.BadInputException("--grid, --graph-cache and --estimators are separate measurements: "
+                    + "give one");
+        }
+        if (estimators && (horizon < 1 || backpropK < 1 || forwardK < 1 || horizon % backpropK != 0
+                || horizon % forwardK != 0 || pairs < 1 || !(sigma > 0) || seeds < 1 || directions < 2)) {
+            throw new org.metaunsup.BadInputException("--estimators: --horizon must be a multiple of --backprop-k and "
+                    + "--forward-k (all >= 1), --pairs and --seeds >= 1, --sigma > 0, --directions >= 2");
         }
         Map<String, Object> r = grid != null
                 ? GridBench.run(cfg, grid, workers, dt, line -> System.err.println("[bench] " + line))
+                : estimators
+                ? EstimatorQuality.run(cfg, new EstimatorQuality.Settings(horizon, backpropK, forwardK, pairs, sigma,
+                        seeds, directions, dt), line -> System.err.println("[bench] " + line))
                 : graphCache != null
                 ? GraphCacheBench.run(cfg, graphCache, dt, line -> System.err.println("[bench] " + line))
                 : Bench.run(cfg, new Bench.Settings(steps, innerRepeats, gradRepeats, dt, workers, graphVariants),

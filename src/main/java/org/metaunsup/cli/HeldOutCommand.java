@@ -191,7 +191,10 @@ final class HeldOutCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config) || !Files.isDirectory(thetaDir)) {
             throw new BadInputException("--run " + dir + ": not a metatrain run folder (no config.properties or theta/)");
         }
-        ExperimentConfig cfg = ConfigLoader.loadRecord(config, RunFolder.recordedConfigName(dir).orElse("run"));
+        // A run of an earlier version lacks the keys added since: read as a record, named as the run was.
+        ExperimentConfig r = ConfigLoader.loadRecord(config.toString());
+        ExperimentConfig cfg = new ExperimentConfig(RunFolder.recordedConfigName(dir).orElse(r.name()), r.graph(),
+                r.task(), r.outer());
         long seed = runSeed(dir);
         TreeMap<Long, Path> all = new TreeMap<>();
         try (Stream<Path> s = Files.list(thetaDir)) {

@@ -41,6 +41,8 @@ public final class ConfigKeys {
         private final Function<T, String> write;
         /** Value assumed when a recorded config predates this key (null: always required). */
         private String olderRecords;
+        /** Whether the key is left out of {@link #identity} while it holds its older-records value. */
+        private boolean neutral;
 
         private Key(String name, String allowed, Function<String, T> parse, Predicate<T> valid,
                     Function<ExperimentConfig, T> read, Function<T, String> write) {
@@ -58,6 +60,16 @@ public final class ConfigKeys {
          */
         private Key<T> olderRecords(String text) {
             this.olderRecords = text;
+            return this;
+        }
+
+        /**
+         * Marks a key whose older-records value means exactly what its absence meant (it selects
+         * no new behaviour): a run started before the key existed keeps its identity
+         * ({@link #identity}) and can be resumed.
+         */
+        private Key<T> neutralAtOlderValue() {
+            this.neutral = true;
             return this;
         }
 
@@ -96,6 +108,11 @@ public final class ConfigKeys {
             if (!valid.test(v)) {
                 throw bad(c.name(), write.apply(v));
             }
+        }
+
+        /** @return the older-records value as this key writes it (e.g. {@code 1e-2} → {@code 0.01}) */
+        String canonicalOlderValue() {
+            return write.apply(parse.apply(olderRecords));
         }
 
         /** @return the config's value of this key in the file format */
@@ -183,6 +200,16 @@ public final class ConfigKeys {
                     + ", each once, weights > 0 (e.g. glyphs:0.8,alphabet:0.2)",
             DatasetMix::parseOrNull, m -> true, c -> c.task().datasets(), DatasetMix::toString))
             .olderRecords("alphabet");
+    /** Tasks in progress at once (pool slots), or one per worker. */
+    public static final Key<Integer> TASK_POOL = add(new Key<>("task.pool",
+            "workers (one task per worker) or an integer >= 1 (tasks in progress, served round robin)",
+            ConfigKeys::poolOrNull, p -> p >= 0, c -> c.task().pool(),
+            p -> p == TaskDistributionConfig.POOL_WORKERS ? "workers" : Integer.toString(p)))
+            .olderRecords("workers").neutralAtOlderValue();
+    /** Whether each slot's first task starts at a random fraction of its inner length. */
+    public static final Key<Boolean> TASK_STAGGER = add(new Key<>("task.stagger", "true or false",
+            ConfigKeys::bool, b -> true, c -> c.task().stagger(), b -> Boolean.toString(b)))
+            .olderRecords("false").neutralAtOlderValue();
 
     // Outer optimiser.
     /** Adam learning rate. */
@@ -212,6 +239,23 @@ public final class ConfigKeys {
     public static final Key<Integer> OUTER_EVAL_EVERY = integer("outer.eval_every", 1,
             "outer steps between held-out evaluations", c -> c.outer().evalEvery())
             .olderRecords("50");
+    /** Meta-gradient estimator. */
+    public static final Key<Estimator> OUTER_ESTIMATOR = add(new Key<>("outer.estimator",
+            "one of backprop, es, pes", Estimator::parseOrNull, e -> true, c -> c.outer().estimator(),
+            Estimator::key))
+            .olderRecords("backprop").neutralAtOlderValue();
+    /** σ of the forward estimators. */
+    public static final Key<Double> OUTER_SIGMA = real("outer.sigma",
+            "a number > 0 (standard deviation of the perturbations of theta)", v -> v > 0, c -> c.outer().sigma())
+            .olderRecords("0.01").neutralAtOlderValue();
+    /** Antithetic pairs per task and truncation. */
+    public static final Key<Integer> OUTER_PAIRS = integer("outer.pairs", 1,
+            "antithetic pairs per task and truncation", c -> c.outer().pairs())
+            .olderRecords("1").neutralAtOlderValue();
+    /** Truncation length of the forward estimators. */
+    public static final Key<IntRange> OUTER_FORWARD_TRUNCATION = range("outer.forward_truncation",
+            c -> c.outer().forwardTruncation())
+            .olderRecords("20..50").neutralAtOlderValue();
 
     private static final Set<String> NAMES;
 
@@ -265,10 +309,11 @@ public final class ConfigKeys {
                     get(v, INNER_BATCH), get(v, INNER_ETA));
             TaskDistributionConfig task = new TaskDistributionConfig(get(v, TASK_HIDDEN_LAYERS),
                     get(v, TASK_HIDDEN_WIDTH), get(v, TASK_INNER_STEPS), get(v, TASK_TRUNCATION),
-                    get(v, TASK_AUGMENTATION), get(v, TASK_DATASETS));
+                    get(v, TASK_AUGMENTATION), get(v, TASK_DATASETS), get(v, TASK_POOL), get(v, TASK_STAGGER));
             OuterConfig outer = new OuterConfig(get(v, OUTER_LR), get(v, OUTER_BETA1), get(v, OUTER_BETA2),
                     get(v, OUTER_EPS), get(v, OUTER_CLIP_NORM), get(v, OUTER_BATCH), get(v, OUTER_CHECKPOINT_EVERY),
-                    get(v, OUTER_EVAL_EVERY));
+                    get(v, OUTER_EVAL_EVERY), get(v, OUTER_ESTIMATOR), get(v, OUTER_SIGMA), get(v, OUTER_PAIRS),
+                    get(v, OUTER_FORWARD_TRUNCATION));
             return new ExperimentConfig(name, graph, task, outer);
         } catch (IllegalArgumentException e) {
             // The records' own checks are a backstop; the table above should have caught it.
@@ -323,6 +368,31 @@ public final class ConfigKeys {
         return m;
     }
 
+    /** Keys that only the forward estimators read. */
+    private static final Set<String> FORWARD_ONLY = Set.of("outer.sigma", "outer.pairs", "outer.forward_truncation");
+
+    /**
+     * What identifies a run's config (its checkpoints record a digest of it): every key in table
+     * order, except the keys added with the estimators and the task pool while they hold the
+     * values that mean what their absence meant (σ, pairs and the forward truncation whenever the
+     * estimator is backprop, which reads none of them), so that a run started before those keys
+     * existed is resumed by a version that has them.
+     *
+     * @param c a config
+     * @return the keys and values that identify it
+     */
+    public static Map<String, String> identity(ExperimentConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Key<?> k : TABLE) {
+            String v = k.format(c);
+            boolean unused = FORWARD_ONLY.contains(k.name()) && c.outer().estimator() == Estimator.BACKPROP;
+            if (!(k.neutral && (unused || v.equals(k.canonicalOlderValue())))) {
+                m.put(k.name(), v);
+            }
+        }
+        return m;
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> T get(Map<Key<?>, Object> v, Key<T> k) {
         return (T) v.get(k);
@@ -364,6 +434,14 @@ public final class ConfigKeys {
             case "false" -> false;
             default -> null;
         };
+    }
+
+    private static Integer poolOrNull(String text) {
+        if (text.equals("workers")) {
+            return TaskDistributionConfig.POOL_WORKERS;
+        }
+        int n = Integer.parseInt(text);
+        return n >= 1 ? n : null;
     }
 
     private static IntRange rangeOrNull(String text) {

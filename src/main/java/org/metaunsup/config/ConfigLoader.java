@@ -30,30 +30,6 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
-     * Reads a config recorded in a run folder ({@code config.properties}, resolved, no
-     * {@code extends}), possibly by an earlier version: keys added since take the values their
-     * table entries assume for older records ({@link ConfigKeys#fromRecord}), so an old run can
-     * be resumed and measured.
-     *
-     * @param file the recorded config
-     * @param name the config's name (figure titles, θ cards)
-     * @return the config
-     * @throws BadInputException when it cannot be read or holds a bad value
-     */
-    public static ExperimentConfig loadRecord(Path file, String name) {
-        Map<String, String> own;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            own = read(r, file.toString());
-        } catch (IOException e) {
-            throw new BadInputException("cannot read config " + file + ": " + IoMessages.reason(e));
-        }
-        if (own.containsKey("extends")) {
-            return load(file.toString());   // written by hand, not recorded
-        }
-        return ConfigKeys.fromRecord(name, own);
-    }
-
-    /**
      * @param nameOrPath a built-in name or a path to a properties file
      * @return the resolved config
      */
@@ -82,6 +58,28 @@ public final class ConfigLoader {
         }
         merged.putAll(own);
         return resolve(p.getFileName().toString().replaceFirst("\\.properties$", ""), merged);
+    }
+
+    /**
+     * Reads a config a run recorded (a run folder's {@code config.properties}): a complete file
+     * without {@code extends}, where keys added since it was written take the value their table
+     * entry assumes for older records ({@link ConfigKeys#fromRecord}).
+     *
+     * @param path the recorded file
+     * @return the config, named after the file
+     */
+    public static ExperimentConfig loadRecord(String path) {
+        Path p = Path.of(path);
+        Map<String, String> own;
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            own = read(r, p.toString());
+        } catch (IOException e) {
+            throw new BadInputException("cannot read config " + p + ": " + IoMessages.reason(e));
+        }
+        if (own.containsKey("extends")) {
+            return load(path);
+        }
+        return ConfigKeys.fromRecord(p.getFileName().toString().replaceFirst("\\.properties$", ""), own);
     }
 
     private static Map<String, String> builtIn(String name) {

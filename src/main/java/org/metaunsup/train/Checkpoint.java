@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * One consistent snapshot of a meta-training run, taken under the trainer's lock: the learner
- * (θ, Adam moments and step, counters, gradients received but not yet applied), every worker's
- * state (task, φ, t and the counters that are its random streams' positions), the run seed, the
+ * (θ, Adam moments and step, counters, gradients received but not yet applied), every pool slot's
+ * state (task, φ or PES's pairs, t and the counters that are its random streams' positions), the run seed, the
  * wall time so far and the byte lengths of the metrics files at that moment.
  *
  * <p>On disk, in {@code <run>/checkpoints/}: {@code ckpt-<step>-<received>.bin} (the state) and
@@ -37,7 +37,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param seed run seed
  * @param configDigest SHA-256 of the resolved config text
  * @param learner the learner's state
- * @param workers every worker's state, by id
+ * @param workers every pool slot's state, in the order the slots were last handed in (the order a
+ *     resumed run serves them)
  * @param wallSeconds wall time of the run so far (over all sessions)
  * @param fileLengths byte length of each metrics file at the snapshot, by file name
  */
@@ -50,7 +51,8 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
     public static final String FOLDER = "checkpoints";
 
     private static final int MAGIC = 0x4d55434b;   // "MUCK"
-    private static final int FORMAT = 1;
+    /** Format 2 adds PES pairs to worker states and inner steps to truncations ({@link Codec#FORMAT}). */
+    private static final int FORMAT = Codec.FORMAT;
 
     /**
      * A checkpoint found on disk.
@@ -106,8 +108,8 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
             throw new IOException("not a checkpoint");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("checkpoint format " + format + ", this version reads " + FORMAT);
+        if (format != FORMAT && format != 1) {
+            throw new IOException("checkpoint format " + format + ", this version reads 1 and " + FORMAT);
         }
         long seed = in.readLong();
         String digest = in.readUTF();
@@ -121,12 +123,12 @@ public record Checkpoint(long seed, String configDigest, Learner.State learner, 
         int np = in.readInt();
         List<Truncation> pending = new ArrayList<>();
         for (int i = 0; i < np; i++) {
-            pending.add(Truncation.fromBytes(Codec.bytes(in), dtype));
+            pending.add(Truncation.fromBytes(Codec.bytes(in), dtype, format));
         }
         int nw = in.readInt();
         List<WorkerState> workers = new ArrayList<>();
         for (int i = 0; i < nw; i++) {
-            workers.add(WorkerState.read(in, dtype));
+            workers.add(WorkerState.read(in, dtype, format));
         }
         double wall = in.readDouble();
         int nf = in.readInt();

@@ -20,6 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Codec {
 
+    /**
+     * Layout version of worker states and truncations: 2 adds the PES pairs of a task and the inner
+     * steps of a truncation; 1 (checkpoints written before) is still read.
+     */
+    static final int FORMAT = 2;
+
     private Codec() {}
 
     /** Writes with a function that may throw IOException; wraps the stream's impossible failures. */

@@ -38,12 +38,14 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * Starts one worker per state and returns at once.
+     * Starts {@code min(workers, slots)} workers that serve the pool's slots round robin
+     * ({@link SlotQueue}: a slot is never in flight twice) and returns at once.
      *
      * @param sink where results go
-     * @param workers initial worker states, by id
+     * @param slots every pool slot's state, in the order they are to be served
+     * @param workers truncations to keep in flight
      */
-    void start(Sink sink, List<WorkerState> workers);
+    void start(Sink sink, List<WorkerState> slots, int workers);
 
     /** @return a short description for logs and manifests, e.g. {@code threads x2} */
     String describe();

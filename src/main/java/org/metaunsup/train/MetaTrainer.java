@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
+import org.metaunsup.config.ConfigKeys;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.report.RunFolder;
@@ -171,6 +173,9 @@ public final class MetaTrainer {
     private long seed;
     private Learner learner;
     private WorkerState[] committed;
+    /** Per slot: when its last result was handed in (a counter; negative before this session). */
+    private long[] servedAt;
+    private long handedIn;
     private volatile boolean open = true;
     private volatile Throwable failure;
     private long sessionReceived;
@@ -218,8 +223,11 @@ public final class MetaTrainer {
         if (options.config() == null) {
             // The stored file is named config.properties; the run's config keeps the name it was
             // started with (figure titles, θ cards), which its manifest records. An older run's
-            // file lacks the keys added since: they take the values older records assume.
-            loaded = ConfigLoader.loadRecord(stored, RunFolder.recordedConfigName(options.runDir()).orElse("run"));
+            // file lacks the keys added since: it is read as a record, where they take the values
+            // older records assume.
+            ExperimentConfig r = ConfigLoader.loadRecord(name);
+            loaded = new ExperimentConfig(RunFolder.recordedConfigName(options.runDir()).orElse(r.name()), r.graph(),
+                    r.task(), r.outer());
         } else {
             loaded = ConfigLoader.load(name);
         }
@@ -247,9 +255,13 @@ public final class MetaTrainer {
         return seed;
     }
 
+    /**
+     * The text whose digest a checkpoint records: the config's identifying keys
+     * ({@link ConfigKeys#identity}), so that runs started before the estimator and pool keys resume.
+     */
     private static String configText(ExperimentConfig c) {
         StringBuilder sb = new StringBuilder();
-        c.toProperties().forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        ConfigKeys.identity(c).forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
         return sb.toString();
     }
 
@@ -297,9 +309,28 @@ public final class MetaTrainer {
         if (target > 0 && target <= learner.version()) {
             throw new BadInputException("--steps " + target + ": the run is already at outer step " + learner.version());
         }
-        committed = new WorkerState[options.workers()];
+        committed = new WorkerState[config.task().poolSize(options.workers())];
+        servedAt = new long[committed.length];
+        // Serving order: slots new to this session first (by id), then the checkpoint's slots in the
+        // order it lists them (the order they were last handed in), so that with one worker a
+        // resumed run serves them exactly as the straight run would have.
+        List<Integer> order = new ArrayList<>();
+        for (WorkerState w : restored) {
+            if (w.workerId() >= 0 && w.workerId() < committed.length && committed[w.workerId()] == null) {
+                committed[w.workerId()] = w;
+                order.add(w.workerId());
+            }
+        }
+        List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < committed.length; i++) {
-            committed[i] = i < restored.size() && restored.get(i).workerId() == i ? restored.get(i) : WorkerState.fresh(i);
+            if (committed[i] == null) {
+                committed[i] = WorkerState.fresh(i);
+                fresh.add(i);
+            }
+        }
+        order.addAll(0, fresh);
+        for (int i = 0; i < order.size(); i++) {
+            servedAt[order.get(i)] = i - order.size();
         }
         Engine engine = hooks.engine != null ? hooks.engine.apply(this) : createEngine();
         Map<String, Object> extra = provenance.manifest();
@@ -367,10 +398,12 @@ public final class MetaTrainer {
         String lastCheckpoint = null;
         boolean stopped = false;
         listener.message("meta-training " + config.name() + ": " + options.workers() + " worker(s), engine "
-                + options.engine() + ", outer batch " + config.outer().batch() + ", from outer step "
+                + options.engine() + ", estimator " + config.outer().estimator().key() + ", task pool "
+                + committed.length + (committed.length < options.workers() ? " (only " + committed.length
+                        + " workers busy)" : "") + ", outer batch " + config.outer().batch() + ", from outer step "
                 + learner.version() + (target > 0 ? " to " + target : " until stopped"));
         NativeMemoryGuard memory = NativeMemoryGuard.forThisProcess();
-        engine.start(new TrainerSink(), List.of(committed.clone()));
+        engine.start(new TrainerSink(), servingOrder(), options.workers());
         try {
             while (true) {
                 Event e;
@@ -436,7 +469,17 @@ public final class MetaTrainer {
 
     /** Everything of the run's state, under the lock. */
     private Snapshot snapshot() {
-        return new Snapshot(learner.state(), List.of(committed.clone()), wallNow());
+        return new Snapshot(learner.state(), servingOrder(), wallNow());
+    }
+
+    /** The slots in the order their last results were handed in: the order the pool serves them next. */
+    private List<WorkerState> servingOrder() {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < committed.length; i++) {
+            ids.add(i);
+        }
+        ids.sort(java.util.Comparator.comparingLong((Integer i) -> servedAt[i]).thenComparing(i -> i));
+        return ids.stream().map(i -> committed[i]).toList();
     }
 
     private double wallNow() {
@@ -509,8 +552,9 @@ public final class MetaTrainer {
                     return;
                 }
                 committed[tapped.workerId()] = tapped.after();
+                servedAt[tapped.workerId()] = handedIn++;
                 sessionReceived++;
-                sessionInnerSteps += tapped.k();
+                sessionInnerSteps += tapped.innerSteps();
                 Learner.Step s;
                 try {
                     s = learner.offer(tapped);

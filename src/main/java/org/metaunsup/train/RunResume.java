@@ -87,7 +87,7 @@ final class RunResume {
         if (!Files.isRegularFile(stored)) {
             return;
         }
-        Map<String, String> before = ConfigLoader.loadRecord(stored, "recorded").toProperties();
+        Map<String, String> before = ConfigLoader.loadRecord(stored.toString()).toProperties();
         for (Map.Entry<String, String> e : config.toProperties().entrySet()) {
             if (!e.getValue().equals(before.get(e.getKey()))) {
                 throw new BadInputException("--resume: run folder " + runDir + " was started with another config ("

@@ -30,8 +30,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The Apache Spark engine: the driver owns the learner (this JVM); every truncation is one Spark
  * job of one task whose input is bytes — the config, the run seed, θ and the worker's state — and
  * whose output is the {@link Truncation} as bytes. N jobs are kept in flight with Spark's
- * asynchronous actions; as each one completes its result goes to the trainer and the worker's next
- * truncation is submitted with the newest θ, so the learner still batches gradients as they
+ * asynchronous actions; as each one completes its result goes to the trainer, its slot goes to the
+ * back of the task pool ({@link SlotQueue}) and the truncation of the slot at the head is submitted
+ * with the newest θ, so the learner still batches gradients as they
  * complete. A truncation is a pure function of its input, so a task that fails is simply run again
  * by Spark ({@code spark.task.maxFailures}, also in local mode: {@code local[N]} becomes
  * {@code local[N,4]}). No sockets or RPC of our own: Spark ships the bytes.
@@ -91,7 +92,7 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public void start(Sink sink, List<WorkerState> states) {
+    public void start(Sink sink, List<WorkerState> states, int inFlight) {
         SparkConf conf = new SparkConf().setAppName("metaunsup-metatrain");
         String url = master != null ? master : conf.get("spark.master", "local[" + workers + "]");
         conf.setMaster(withRetries(url));
@@ -104,7 +105,8 @@ public final class SparkEngine implements Engine {
         sc.setLogLevel("WARN");
         String configName = config.name();
         Map<String, String> props = new LinkedHashMap<>(config.toProperties());
-        driver = new Thread(() -> drive(sink, states, configName, props), "metatrain-spark-driver");
+        driver = new Thread(() -> drive(sink, new SlotQueue(states), Math.min(inFlight, states.size()), configName,
+                props), "metatrain-spark-driver");
         driver.setDaemon(true);
         driver.start();
     }
@@ -113,11 +115,11 @@ public final class SparkEngine implements Engine {
         return sc.parallelize(List.of(payload), 1).map(new TruncationTask()).collectAsync();
     }
 
-    private void drive(Sink sink, List<WorkerState> states, String configName, Map<String, String> props) {
+    private void drive(Sink sink, SlotQueue queue, int jobs, String configName, Map<String, String> props) {
         List<JavaFutureAction<List<byte[]>>> inFlight = new ArrayList<>();
         try {
-            for (WorkerState w : states) {
-                inFlight.add(submit(payload(configName, props, sink.theta(), w)));
+            for (int i = 0; i < jobs; i++) {
+                inFlight.add(submit(payload(configName, props, sink.theta(), queue.poll())));
             }
             while (sink.open() && !closing) {
                 boolean any = false;
@@ -129,8 +131,9 @@ public final class SparkEngine implements Engine {
                     any = true;
                     Truncation t = Truncation.fromBytes(f.get().get(0), dtype);
                     sink.accept(t);
+                    queue.giveBack(t.after());
                     if (sink.open()) {
-                        inFlight.set(i, submit(payload(configName, props, sink.theta(), t.after())));
+                        inFlight.set(i, submit(payload(configName, props, sink.theta(), queue.poll())));
                     }
                 }
                 if (!any) {

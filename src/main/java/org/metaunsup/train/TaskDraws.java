@@ -88,11 +88,59 @@ public final class TaskDraws {
     /**
      * @param worker worker id
      * @param index the worker's truncation counter
-     * @return k of that truncation
+     * @return k of that truncation (backprop: from the grid of {@code task.truncation})
      */
     public int truncationLength(int worker, long index) {
-        int[] grid = truncationGrid(dist.truncation());
-        return grid[Seeds.stream(seed, "truncation/w" + worker + "/" + index).nextInt(grid.length)];
+        return truncationLength(worker, index, dist.truncation(), true);
+    }
+
+    /**
+     * @param worker worker (pool slot) id
+     * @param index the slot's truncation counter
+     * @param range the estimator's truncation range ({@code task.truncation} for backprop,
+     *     {@code outer.forward_truncation} for es and pes)
+     * @param grid whether k is drawn from {@link #truncationGrid} (backprop: each k is a graph to
+     *     build) or log-uniform over every integer of the range (the forward estimators run the
+     *     one-step graph k times, so any k costs no graph)
+     * @return k of that truncation
+     */
+    public int truncationLength(int worker, long index, IntRange range, boolean grid) {
+        SplittableRandom rng = Seeds.stream(seed, "truncation/w" + worker + "/" + index);
+        if (grid) {
+            int[] points = truncationGrid(range);
+            return points[rng.nextInt(points.length)];
+        }
+        return logUniform(rng, range);
+    }
+
+    /**
+     * The inner step a new task starts at. With {@code task.stagger}, a slot's first task starts
+     * at ⌊u·T⌋, u uniform in [0, 1) (stream {@code task-offset/w<slot>}), so that its first episode
+     * lasts a random fraction of T and the slots of the pool finish their tasks at different
+     * times (learned_optimization's random initial iteration offset); every later task, and every
+     * task without stagger, starts at 0. φ is fresh either way: only the step counter (and with
+     * it the unlabelled batches and the remaining length) moves.
+     *
+     * @param worker slot id
+     * @param index the slot's task counter
+     * @param totalSteps the task's T
+     * @return t at the task's start
+     */
+    public long startStep(int worker, long index, int totalSteps) {
+        if (!dist.stagger() || index != 0) {
+            return 0;
+        }
+        return (long) Math.floor(Seeds.stream(seed, "task-offset/w" + worker).nextDouble() * totalSteps);
+    }
+
+    /**
+     * @param worker slot id
+     * @param truncation the slot's truncation counter
+     * @param pair pair index
+     * @return the stream of that pair's perturbation of θ in that truncation
+     */
+    public SplittableRandom perturbation(int worker, long truncation, int pair) {
+        return Seeds.stream(seed, "perturbation/w" + worker + "/" + truncation + "/p" + pair);
     }
 
     /**

@@ -7,9 +7,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The embedded engine: N worker threads in this JVM, each with its own {@link WorkerContext}
- * (data, task sampler, graphs). A worker takes the newest θ, runs one truncation and hands the
- * result to the trainer, which may apply an outer step right there (under its lock), then starts
- * its next truncation. With one worker this is fully sequential, hence bit-reproducible.
+ * (data, task sampler, graphs). A worker takes the next slot of the task pool and the newest θ,
+ * runs one truncation and hands the result to the trainer, which may apply an outer step right
+ * there (under its lock), then puts the slot back and takes the next. With one worker this is fully
+ * sequential, hence bit-reproducible.
  */
 public final class ThreadsEngine implements Engine {
 
@@ -46,24 +47,29 @@ public final class ThreadsEngine implements Engine {
     }
 
     @Override
-    public void start(Sink sink, List<WorkerState> workers) {
-        for (WorkerState w : workers) {
-            Thread t = new Thread(() -> loop(sink, w, workers.size()), "metatrain-worker-" + w.workerId());
+    public void start(Sink sink, List<WorkerState> slots, int workers) {
+        SlotQueue queue = new SlotQueue(slots);
+        int n = Math.min(workers, slots.size());
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(() -> loop(sink, queue, n), "metatrain-worker-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    private void loop(Sink sink, WorkerState initial, int threadCount) {
+    private void loop(Sink sink, SlotQueue queue, int threadCount) {
         try (WorkerContext ctx = new WorkerContext(config, seed, dtype, threadCount, graphCaches)) {
-            WorkerState state = initial;
             while (sink.open()) {
+                WorkerState state = queue.take(sink::open);
+                if (state == null) {
+                    break;
+                }
                 VersionedTheta th = sink.theta();
                 Truncation t = Worker.run(ctx, state, th.theta(), th.version());
-                state = t.after();
                 FaultPoint.TRUNCATION.reach();
                 sink.accept(t);
+                queue.giveBack(t.after());
             }
         } catch (Throwable e) {
             sink.fail(e);

@@ -1,7 +1,5 @@
 package org.metaunsup.train;
 
-import java.io.DataInputStream;
-import java.io.IOException;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -12,13 +10,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param workerId which worker ran it
  * @param thetaVersion outer step of the θ it used
  * @param k inner steps of the truncation
+ * @param innerSteps inner steps run for it: k for backprop, 2·pairs·k for the forward estimators
  * @param gradient ∂(Σ_t loss_t)/∂θ / k, flat in canonical θ order
  * @param stepLoss meta-loss after each inner step
  * @param queryAccuracy ridge query accuracy after each inner step
  * @param seconds wall time of the pass
  * @param after the worker's state after the truncation
  */
-public record Truncation(int workerId, long thetaVersion, int k, double[] gradient, double[] stepLoss,
+public record Truncation(int workerId, long thetaVersion, int k, long innerSteps, double[] gradient, double[] stepLoss,
                          double[] queryAccuracy, double seconds, WorkerState after) {
 
     /** @return the summed meta-loss divided by k (what the gradient is of) */
@@ -57,7 +56,7 @@ public record Truncation(int workerId, long thetaVersion, int k, double[] gradie
      * @return a copy with that gradient
      */
     public Truncation withGradient(double[] gradient) {
-        return new Truncation(workerId, thetaVersion, k, gradient, stepLoss, queryAccuracy, seconds, after);
+        return new Truncation(workerId, thetaVersion, k, innerSteps, gradient, stepLoss, queryAccuracy, seconds, after);
     }
 
     /** @return the result as bytes (Spark ships it back to the driver; checkpoints keep pending ones) */
@@ -66,6 +65,7 @@ public record Truncation(int workerId, long thetaVersion, int k, double[] gradie
             out.writeInt(workerId);
             out.writeLong(thetaVersion);
             out.writeInt(k);
+            out.writeLong(innerSteps);
             Codec.doubles(out, gradient);
             Codec.doubles(out, stepLoss);
             Codec.doubles(out, queryAccuracy);
@@ -80,11 +80,23 @@ public record Truncation(int workerId, long thetaVersion, int k, double[] gradie
      * @return the truncation
      */
     public static Truncation fromBytes(byte[] bytes, DataType dtype) {
-        return Codec.decode(bytes, in -> read(in, dtype));
+        return fromBytes(bytes, dtype, Codec.FORMAT);
     }
 
-    private static Truncation read(DataInputStream in, DataType dtype) throws IOException {
-        return new Truncation(in.readInt(), in.readLong(), in.readInt(), Codec.doubles(in), Codec.doubles(in),
-                Codec.doubles(in), in.readDouble(), WorkerState.read(in, dtype));
+    /**
+     * @param bytes a truncation's bytes
+     * @param dtype φ's array type
+     * @param format {@link Codec#FORMAT}, or 1 for bytes written before the inner-step count existed
+     * @return the truncation
+     */
+    static Truncation fromBytes(byte[] bytes, DataType dtype, int format) {
+        return Codec.decode(bytes, in -> {
+            int worker = in.readInt();
+            long version = in.readLong();
+            int k = in.readInt();
+            long steps = format >= 2 ? in.readLong() : k;
+            return new Truncation(worker, version, k, steps, Codec.doubles(in), Codec.doubles(in), Codec.doubles(in),
+                    in.readDouble(), WorkerState.read(in, dtype, format));
+        });
     }
 }

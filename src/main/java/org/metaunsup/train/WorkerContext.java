@@ -12,6 +12,10 @@ import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
 import org.metaunsup.unroll.GraphStore;
+import org.metaunsup.config.BaseModelConfig;
+import org.metaunsup.rule.Theta;
+import org.metaunsup.unroll.ObjectiveGraph;
+import org.metaunsup.unroll.RuleStep;
 import org.metaunsup.unroll.UnrollGraphCache;
 import org.metaunsup.util.NativeBudget;
 import org.metaunsup.util.Seeds;
@@ -44,6 +48,16 @@ public final class WorkerContext implements AutoCloseable {
     private final long budget;
     private final DataType dtype;
     private Task lastTask;
+    /** The forward estimators' graphs, by architecture (small: one step, no gradient function). */
+    private final java.util.Map<String, ForwardGraphs> forward = new java.util.HashMap<>();
+
+    /**
+     * The graphs the forward estimators (es, pes) step a task with.
+     *
+     * @param step the one-step graph of the architecture
+     * @param objective its objective graph
+     */
+    public record ForwardGraphs(RuleStep step, ObjectiveGraph objective) {}
 
     /**
      * @param config the run's config
@@ -214,6 +228,17 @@ public final class WorkerContext implements AutoCloseable {
     /** @return this thread's graph cache */
     public UnrollGraphCache graphs() {
         return graphs;
+    }
+
+    /**
+     * @param base a task's architecture
+     * @param theta any θ of the run (only its spec matters: each use loads its own values)
+     * @return this thread's one-step and objective graphs of that architecture, built on first use
+     */
+    public ForwardGraphs forwardGraphs(BaseModelConfig base, Theta theta) {
+        return forward.computeIfAbsent(java.util.Arrays.toString(base.widths()) + base.activation(),
+                k -> new ForwardGraphs(new RuleStep(config.graph(), base, theta, dtype),
+                        new ObjectiveGraph(base, config.objective(), dtype)));
     }
 
     /** @return the graphs' floating type */

@@ -3,7 +3,10 @@ package org.metaunsup.train;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.metaunsup.basemodel.PhiState;
+import org.metaunsup.train.estimator.Particle;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -12,7 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the counters here are the positions of its random streams: restoring this record restores the
  * worker exactly (no generator state to save).
  *
- * @param workerId the worker's index (0 … N−1)
+ * <p>A worker here is a <em>slot</em> of the task pool ({@code task.pool}): the engines serve slots
+ * round robin to their threads or Spark jobs, and each slot's random streams are named by its id.
+ *
+ * @param workerId the slot's index (0 … N−1)
  * @param tasksStarted tasks drawn so far (the task stream's position)
  * @param truncations truncations run so far (the truncation-length stream's position)
  * @param task the current task, or null before the first one and after a task ended
@@ -27,9 +33,22 @@ public record WorkerState(int workerId, long tasksStarted, long truncations, Tas
      * @param widths base architecture n_0 … n_L
      * @param totalSteps the task's total inner length T
      * @param step inner steps done so far, t
-     * @param phi base params after those steps
+     * @param phi base params after those steps (PES: pair 0's positive state)
+     * @param particles PES only: every antithetic pair's two states and accumulated perturbation ξ
+     *     (empty for the other estimators)
      */
-    public record TaskState(long index, long seed, int[] widths, int totalSteps, long step, PhiState phi) {
+    public record TaskState(long index, long seed, int[] widths, int totalSteps, long step, PhiState phi,
+                            List<Particle<PhiState>> particles) {
+
+        /** Copies the list of pairs. */
+        public TaskState {
+            particles = List.copyOf(particles);
+        }
+
+        /** A task without PES pairs. */
+        public TaskState(long index, long seed, int[] widths, int totalSteps, long step, PhiState phi) {
+            this(index, seed, widths, totalSteps, step, phi, List.of());
+        }
 
         /** @return whether the task has reached its inner length (a new one is drawn next) */
         public boolean done() {
@@ -57,7 +76,7 @@ public record WorkerState(int workerId, long tasksStarted, long truncations, Tas
      * @throws IllegalArgumentException when the bytes are damaged
      */
     public static WorkerState fromBytes(byte[] bytes, DataType dtype) {
-        return Codec.decode(bytes, in -> read(in, dtype));
+        return Codec.decode(bytes, in -> read(in, dtype, Codec.FORMAT));
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -72,10 +91,19 @@ public record WorkerState(int workerId, long tasksStarted, long truncations, Tas
             out.writeInt(task.totalSteps());
             out.writeLong(task.step());
             Codec.phi(out, task.phi());
+            out.writeInt(task.particles().size());
+            for (Particle<PhiState> p : task.particles()) {
+                Codec.phi(out, p.plus());
+                Codec.phi(out, p.minus());
+                Codec.doubles(out, p.xi());
+            }
         }
     }
 
-    static WorkerState read(DataInputStream in, DataType dtype) throws IOException {
+    /**
+     * @param format {@link Codec#FORMAT}, or 1 for states written before the PES pairs existed
+     */
+    static WorkerState read(DataInputStream in, DataType dtype, int format) throws IOException {
         int id = in.readInt();
         long tasks = in.readLong();
         long truncs = in.readLong();
@@ -86,7 +114,16 @@ public record WorkerState(int workerId, long tasksStarted, long truncations, Tas
             int[] widths = Codec.ints(in);
             int total = in.readInt();
             long step = in.readLong();
-            task = new TaskState(index, seed, widths, total, step, Codec.phi(in, dtype));
+            PhiState phi = Codec.phi(in, dtype);
+            List<Particle<PhiState>> particles = new ArrayList<>();
+            int n = format >= 2 ? in.readInt() : 0;
+            if (n < 0 || n > in.available()) {
+                throw new IOException("bad pair count " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                particles.add(new Particle<>(Codec.phi(in, dtype), Codec.phi(in, dtype), Codec.doubles(in)));
+            }
+            task = new TaskState(index, seed, widths, total, step, phi, particles);
         }
         return new WorkerState(id, tasks, truncs, task);
     }

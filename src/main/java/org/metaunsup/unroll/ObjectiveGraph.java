@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The meta-objective evaluated at given base params, without any inner step: how useful the
- * features x^L of φ are to a few-shot ridge readout. Used for evaluation and learning curves.
+ * features x^L of φ are to a few-shot ridge readout. Used for evaluation, learning curves and the
+ * forward estimators of meta-training. Not thread-safe: one instance per thread.
  */
 public final class ObjectiveGraph {
 
@@ -35,6 +36,8 @@ public final class ObjectiveGraph {
     private final BaseModelConfig base;
     private final ObjectiveConfig objective;
     private final DataType dtype;
+    private int[] lastPerm;
+    private INDArray lastPermMatrix;
 
     /**
      * @param base base model shape
@@ -83,12 +86,21 @@ public final class ObjectiveGraph {
             ph.put(GraphNames.phiW(l), phi.w().get(l - 1).castTo(dtype));
             ph.put(GraphNames.phiB(l), phi.b().get(l - 1).castTo(dtype));
         }
-        ph.put(GraphNames.PERM, Permutation.matrix(perm, dtype));
+        ph.put(GraphNames.PERM, permMatrix(perm));
         ph.put(GraphNames.LABELLED_X, Nd4j.concat(0, supportX, queryX).castTo(dtype));
         ph.put(GraphNames.SUPPORT_Y, TruncationInputs.oneHot(supportY, objective.classes(), dtype));
         ph.put(GraphNames.QUERY_Y, TruncationInputs.oneHot(queryY, objective.classes(), dtype));
         Map<String, INDArray> out = sd.output(ph, "loss", "support_accuracy", "query_accuracy");
         return new Result(out.get("loss").getDouble(0), out.get("support_accuracy").getDouble(0),
                 out.get("query_accuracy").getDouble(0));
+    }
+
+    /** A task keeps its permutation for all its evaluations: build its matrix once. */
+    private INDArray permMatrix(int[] perm) {
+        if (!java.util.Arrays.equals(perm, lastPerm)) {
+            lastPermMatrix = Permutation.matrix(perm, dtype);
+            lastPerm = perm.clone();
+        }
+        return lastPermMatrix;
     }
 }

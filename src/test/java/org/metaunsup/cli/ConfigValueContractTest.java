@@ -30,7 +30,15 @@ class ConfigValueContractTest {
                 Arguments.of("objective.classes = 0", "classes", List.of("trace", "--out", "{sb}/t")),
                 Arguments.of("rule.hidden = 0", "rule", List.of("trace", "--out", "{sb}/t")),
                 Arguments.of("inner.eta = -1", "eta", List.of("demo", "--steps", "1", "--seeds", "1",
-                        "--out", "{sb}/run")));
+                        "--out", "{sb}/run")),
+                Arguments.of("outer.estimator = sgd", "outer.estimator", List.of("metatrain", "--steps", "1",
+                        "--run-dir", "{sb}/run")),
+                Arguments.of("outer.sigma = 0", "outer.sigma", List.of("metatrain", "--steps", "1",
+                        "--run-dir", "{sb}/run")),
+                Arguments.of("outer.pairs = 0", "outer.pairs", List.of("metatrain", "--steps", "1",
+                        "--run-dir", "{sb}/run")),
+                Arguments.of("task.pool = 0", "task.pool", List.of("metatrain", "--steps", "1",
+                        "--run-dir", "{sb}/run")));
     }
 
     @ParameterizedTest(name = "{0}: {2}")

@@ -41,7 +41,11 @@ class CoreCommandsTest {
         for (String key : List.of("gemm_peak_gflops_all_cores", "inner_step_ms", "meta_gradient_ms",
                 "inner_ops", "gradient_ops", "peak_rss_mb", "meta_gradient_gflops", "meta_gradient_ms_per_task",
                 "inner_profile_ms_inside_ops",
-                "meta_gradients_per_minute_1_worker", "meta_gradients_per_minute_2_workers")) {
+                "meta_gradients_per_minute_1_worker", "meta_gradients_per_minute_2_workers",
+                "forward_inner_step_ms", "forward_to_backprop_cost_per_inner_step",
+                "forward_perturbed_inner_steps_per_second_1_worker", "forward_perturbed_inner_steps_per_second_2_workers",
+                "forward_estimates_per_minute_1_worker", "forward_estimates_per_minute_2_workers",
+                "forward_peak_rss_mb_one_worker", "pes_state_mb_per_task")) {
             assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
         }
         assertTrue(r.get("gradient_ops").asInt() > r.get("unroll_forward_ops").asInt());
@@ -77,6 +81,22 @@ class CoreCommandsTest {
             assertTrue(k >= 2 && k <= 3, "mean_k" + w + " = " + k);
         }
         assertEquals(0, r.get("graphs_loaded_1_worker").asInt(), "tests install no graph store");
+    }
+
+    @Test
+    void benchEstimatorsComparesTheThreeEstimatorsOnOneTask() throws Exception {
+        Path json = tmp.resolve("quality.json");
+        assertEquals(0, Main.run("bench", "--estimators", "--config", "tiny", "--horizon", "2", "--backprop-k", "1",
+                "--forward-k", "1", "--seeds", "1", "--directions", "2", "--dtype", "double", "--json", json.toString()));
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        for (String est : List.of("backprop_k1", "es_k1_p1", "pes_k1_p1")) {
+            assertEquals(2, r.get(est + "_estimates").asInt(), est);
+            assertTrue(r.get(est + "_cpu_seconds_per_estimate").asDouble() > 0, est);
+            double c = r.get(est + "_cosine_mean").asDouble();
+            assertTrue(c >= -1 && c <= 1, est + " cosine " + c);
+        }
+        assertEquals(2, runCapturingErr("bench", "--estimators", "--config", "tiny", "--horizon", "3",
+                "--backprop-k", "2"));
     }
 
     @Test

@@ -41,7 +41,10 @@ class ConfigValidationTest {
         "task.hidden_layers | 3..2", "task.hidden_layers | 0..2", "task.hidden_width | 0",
         "task.inner_steps | 10..x", "task.truncation | -2..4",
         "outer.lr | 0", "outer.beta1 | 1", "outer.beta1 | -0.1", "outer.beta2 | 1.5", "outer.eps | 0",
-        "outer.clip_norm | 0", "outer.batch | 0", "outer.checkpoint_every | 0", "outer.eval_every | -5"})
+        "outer.clip_norm | 0", "outer.batch | 0", "outer.checkpoint_every | 0", "outer.eval_every | -5",
+        "outer.estimator | sgd", "outer.estimator | PES", "outer.sigma | 0", "outer.sigma | -0.01", "outer.sigma | NaN",
+        "outer.pairs | 0", "outer.pairs | 1.5", "outer.forward_truncation | 0..20", "outer.forward_truncation | 50..20",
+        "task.pool | 0", "task.pool | -4", "task.pool | all", "task.stagger | 1"})
     void meaninglessValueIsOneLineNamingKeyValueAndWhatIsAllowed(String key, String value) {
         String msg = rejected(key, value).getMessage();
         assertTrue(msg.startsWith("config bad: " + key + " = '" + value + "': must be "), msg);
@@ -95,6 +98,46 @@ class ConfigValidationTest {
         Files.writeString(zero, "extends = tiny\ninner.batch = 0\n");
         e = assertThrows(BadInputException.class, () -> ConfigLoader.load(zero.toString()));
         assertTrue(e.getMessage().startsWith("config zero: inner.batch = '0': must be an integer >= 2"), e.getMessage());
+    }
+
+    @Test
+    void estimatorAndPoolKeysAreReadAndOlderRecordsKeepTodaysBehaviour() throws Exception {
+        Map<String, String> m = new LinkedHashMap<>(ConfigLoader.load("small").toProperties());
+        m.put("outer.estimator", "pes");
+        m.put("outer.sigma", "0.003");
+        m.put("outer.pairs", "4");
+        m.put("outer.forward_truncation", "20..100");
+        m.put("task.pool", "16");
+        m.put("task.stagger", "true");
+        ExperimentConfig c = ConfigLoader.resolve("est", m);
+        assertEquals(Estimator.PES, c.outer().estimator());
+        assertEquals(0.003, c.outer().sigma());
+        assertEquals(4, c.outer().pairs());
+        assertEquals(new IntRange(20, 100), c.outer().forwardTruncation());
+        assertEquals(16, c.task().poolSize(2));
+        assertTrue(c.task().stagger());
+        assertEquals(c, ConfigLoader.resolve("est", c.toProperties()));
+        for (String k : new String[] {"outer.estimator", "outer.sigma", "outer.pairs", "outer.forward_truncation",
+            "task.pool", "task.stagger"}) {
+            m.remove(k);
+        }
+        ExperimentConfig old = ConfigKeys.fromRecord("old", m);
+        assertEquals(Estimator.BACKPROP, old.outer().estimator());
+        assertEquals(3, old.task().poolSize(3), "task.pool = workers: one slot per worker");
+        assertFalse(old.task().stagger());
+        // A run started before these keys keeps its identity (checkpoint digest) while they are at
+        // the values that mean their absence; a key set otherwise is part of it.
+        java.util.Set<String> neutral = java.util.Set.of("outer.estimator", "outer.sigma", "outer.pairs",
+                "outer.forward_truncation", "task.pool", "task.stagger");
+        assertEquals(m.keySet(), ConfigKeys.identity(old).keySet());
+        assertTrue(ConfigKeys.identity(c).keySet().containsAll(neutral));
+        for (String b : new String[] {"tiny", "small", "paper"}) {
+            ExperimentConfig d = ConfigLoader.load(b);
+            assertTrue(java.util.Collections.disjoint(neutral, ConfigKeys.identity(d).keySet()), b);
+            assertEquals(Estimator.BACKPROP, d.outer().estimator(), b);
+            assertEquals(TaskDistributionConfig.POOL_WORKERS, d.task().pool(), b);
+            assertFalse(d.task().stagger(), b);
+        }
     }
 
     @Test

@@ -50,7 +50,7 @@ class LearnerTest {
     }
 
     private static Truncation truncation(long version, double[] gradient, double loss) {
-        return new Truncation(0, version, 2, gradient, new double[] {loss, loss}, new double[] {0.5, 0.5}, 0, null);
+        return new Truncation(0, version, 2, 2, gradient, new double[] {loss, loss}, new double[] {0.5, 0.5}, 0, null);
     }
 
     private static Learner learner(OuterConfig outer, double[] theta0) {

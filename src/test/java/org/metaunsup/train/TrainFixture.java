@@ -44,9 +44,20 @@ final class TrainFixture {
      * @return options of a test run (threads, no held-out evaluation)
      */
     static MetaTrainer.Options tiny(Path dir, long steps, int workers) throws IOException {
+        return tiny(dir, steps, workers, "");
+    }
+
+    /**
+     * @param dir run folder; the config file is written beside it
+     * @param steps target outer step
+     * @param workers N
+     * @param extra config lines added to {@link #CONFIG}
+     * @return options of a test run (threads, no held-out evaluation)
+     */
+    static MetaTrainer.Options tiny(Path dir, long steps, int workers, String extra) throws IOException {
         ProcessSetup.init();
         Path cfg = dir.resolveSibling(dir.getFileName() + "-tiny.properties");
-        java.nio.file.Files.writeString(cfg, CONFIG);
+        java.nio.file.Files.writeString(cfg, CONFIG + extra);
         return MetaTrainer.Options.threads(dir, cfg.toString(), steps, workers).withEvaluation(0, 1);
     }
 
