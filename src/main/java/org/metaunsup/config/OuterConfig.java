@@ -3,7 +3,7 @@ package org.metaunsup.config;
 /**
  * The outer optimiser (docs/METHOD.md#outer-optimiser): Adam on θ with global-norm clipping of the
  * meta-gradient, a batch of meta-gradients per outer step, and how often meta-training writes a
- * checkpoint and runs its held-out evaluation.
+ * checkpoint and runs its held-out evaluation, and where θ starts.
  *
  * @param lr Adam learning rate
  * @param beta1 Adam decay of the first moment
@@ -13,6 +13,8 @@ package org.metaunsup.config;
  * @param batch meta-gradients per outer step (B)
  * @param checkpointEvery outer steps between checkpoints
  * @param evalEvery outer steps between held-out evaluations
+ * @param init where θ starts ({@code outer.init}): the meta-initialisation or the hand-designed
+ *     learner
  */
 public record OuterConfig(double lr, double beta1, double beta2, double eps, double clipNorm, int batch,
-                          int checkpointEvery, int evalEvery) {}
+                          int checkpointEvery, int evalEvery, ThetaInit init) {}

@@ -37,7 +37,7 @@ class LearnerTest {
     }
 
     private static OuterConfig outer(int batch, double clip, double lr) {
-        return new OuterConfig(lr, B1, B2, EPS, clip, batch, 1, 1);
+        return new OuterConfig(lr, B1, B2, EPS, clip, batch, 1, 1, org.metaunsup.config.ThetaInit.META);
     }
 
     private static double[] random(long seed, double scale) {
