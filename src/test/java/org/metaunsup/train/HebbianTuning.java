@@ -61,10 +61,13 @@ public final class HebbianTuning {
                         .run(List.of(new Method(new HebbianReference(h, d, cfg.eta()))), null, () -> false).points();
                 at.clear();
                 int i = 0;
+                StringBuilder line = new StringBuilder("  task " + t + ":");
                 for (CurvePoint pt : pts) {
                     at.add(pt.step());
                     acc[i++][t] = pt.ridgeAccuracy();
+                    line.append(String.format(Locale.ROOT, " %d %.3f", pt.step(), pt.ridgeAccuracy()));
                 }
+                System.out.println(line);
             }
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "hebbian %6.2f decorrelation %6.2f:", h, d));
             for (int i = 0; i < at.size(); i++) {
@@ -73,6 +76,18 @@ public final class HebbianTuning {
             }
             System.out.println(sb);
         }
+    }
+
+    /** A [n, d] array as rows, read in one bulk copy (element-wise reads cost more than the learner). */
+    private static double[][] rows(INDArray x) {
+        double[] flat = x.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        int n = (int) x.size(0);
+        int d = (int) x.size(1);
+        double[][] out = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
     }
 
     /** The reference learner as a feature method (features: its own plain-Java forward pass). */
@@ -105,13 +120,13 @@ public final class HebbianTuning {
                 @Override
                 public void train(int n) {
                     for (int i = 0; i < n; i++) {
-                        phi = learner.step(phi, ctx.unlabelled().next(DataType.DOUBLE).toDoubleMatrix());
+                        phi = learner.step(phi, rows(ctx.unlabelled().next(DataType.DOUBLE)));
                     }
                 }
 
                 @Override
                 public INDArray features(INDArray x) {
-                    double[][][] xs = HebbianReference.forward(phi, x.toDoubleMatrix());
+                    double[][][] xs = HebbianReference.forward(phi, rows(x));
                     return Nd4j.createFromArray(xs[xs.length - 1]);
                 }
             };

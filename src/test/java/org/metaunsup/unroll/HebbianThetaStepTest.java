@@ -60,6 +60,37 @@ class HebbianThetaStepTest {
         assertTrue(err > 1e-2, "the meta-initialised rule should differ from equation H, error " + err);
     }
 
+    /**
+     * Meta-training can leave θ_H: through a K=2 unroll the meta-gradient reaches all twelve mix
+     * weights and the bias map (so the first outer step moves them), while every tensor that acts
+     * only through the zero-weighted terms (the h network, the top-down network, the δ map, the
+     * readout maps) gets exactly zero — the derivation's claim that they drop out, seen from the
+     * gradient side.
+     */
+    @Test
+    void metaGradientAtTheHandThetaReachesTheMixAndTheBiasMapOnly() {
+        ExperimentConfig cfg = config(true);
+        BaseModelConfig base = UnrollFixture.base(16, 7, 5, 4);
+        ThetaSpec spec = UnrollFixture.spec(cfg, base);
+        Theta theta = HebbianTheta.of(Theta.init(spec, 87, DataType.DOUBLE), 5.0, 1.5);
+        UnrollGraph g = UnrollGraph.build(cfg.graph(), base, 2, theta, true, DataType.DOUBLE);
+        Map<String, INDArray> grads = g.sameDiff().calculateGradients(UnrollFixture.inputs(cfg, base, 2, 88)
+                .placeholders(g), g.thetaNames());
+        INDArray mix = grads.get("theta/W.mix.w");
+        for (int k = 0; k < ThetaSpec.TERMS; k++) {
+            assertTrue(Math.abs(mix.getDouble(k)) > 1e-12, "mix weight of term " + (k + 1) + " gets no gradient");
+        }
+        assertTrue(UnrollFixture.maxAbs(grads.get("theta/bias.w")) > 1e-12, "bias map gets no gradient");
+        for (String name : g.thetaNames()) {
+            String t = name.substring("theta/".length());
+            if (t.startsWith("W.mix") || t.startsWith("bias.")) {
+                continue;
+            }
+            assertTrue(UnrollFixture.maxAbs(grads.get(name)) == 0.0, name + " should get exactly zero at θ_H, got "
+                    + UnrollFixture.maxAbs(grads.get(name)));
+        }
+    }
+
     /** @return the largest relative error over every base param's change */
     private static double compare(ExperimentConfig cfg, BaseModelConfig base, double hebbian, double decorrelation,
                                   long seed) {
