@@ -24,9 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HebbianTheta {
 
     /** Weight of the Hebbian term (term 4) chosen on the glyph validation scripts (docs/METHOD.md#hand-init). */
-    public static final double HEBBIAN = 8.0;
+    public static final double HEBBIAN = 1.0;
     /** Weight of the decorrelation term (term 3) chosen on the glyph validation scripts. */
-    public static final double DECORRELATION = 8.0;
+    public static final double DECORRELATION = 0.25;
 
     /** Index (0-based) of term 3, decorrelation, in the mix. */
     static final int DECORRELATION_TERM = 2;
