@@ -30,7 +30,10 @@ class ConfigValueContractTest {
                 Arguments.of("objective.classes = 0", "classes", List.of("trace", "--out", "{sb}/t")),
                 Arguments.of("rule.hidden = 0", "rule", List.of("trace", "--out", "{sb}/t")),
                 Arguments.of("inner.eta = -1", "eta", List.of("demo", "--steps", "1", "--seeds", "1",
-                        "--out", "{sb}/run")));
+                        "--out", "{sb}/run")),
+                Arguments.of("outer.init = oja", "outer.init", List.of("metatrain", "--run-dir", "{sb}/run",
+                        "--steps", "1")),
+                Arguments.of("outer.init = oja", "outer.init", List.of("init-theta", "--out", "{sb}/h.theta.fb")));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
