@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             FeaturesCommand.class,
             FiltersCommand.class,
             InvarianceCommand.class,
+            InitThetaCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

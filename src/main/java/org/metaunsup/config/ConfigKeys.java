@@ -256,6 +256,11 @@ public final class ConfigKeys {
     public static final Key<IntRange> OUTER_FORWARD_TRUNCATION = range("outer.forward_truncation",
             c -> c.outer().forwardTruncation())
             .olderRecords("20..50").neutralAtOlderValue();
+    /** Where θ starts: the meta-initialisation or the hand-designed learner. */
+    public static final Key<ThetaInit> OUTER_INIT = add(new Key<>("outer.init",
+            "meta or hebbian (theta at the start of meta-training: docs/METHOD.md#theta-init or #hand-init)",
+            ThetaInit::parseOrNull, i -> true, c -> c.outer().init(), ThetaInit::key))
+            .olderRecords("meta").neutralAtOlderValue();
 
     private static final Set<String> NAMES;
 
@@ -313,7 +318,7 @@ public final class ConfigKeys {
             OuterConfig outer = new OuterConfig(get(v, OUTER_LR), get(v, OUTER_BETA1), get(v, OUTER_BETA2),
                     get(v, OUTER_EPS), get(v, OUTER_CLIP_NORM), get(v, OUTER_BATCH), get(v, OUTER_CHECKPOINT_EVERY),
                     get(v, OUTER_EVAL_EVERY), get(v, OUTER_ESTIMATOR), get(v, OUTER_SIGMA), get(v, OUTER_PAIRS),
-                    get(v, OUTER_FORWARD_TRUNCATION));
+                    get(v, OUTER_FORWARD_TRUNCATION), get(v, OUTER_INIT));
             return new ExperimentConfig(name, graph, task, outer);
         } catch (IllegalArgumentException e) {
             // The records' own checks are a backstop; the table above should have caught it.

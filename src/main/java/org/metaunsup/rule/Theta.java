@@ -81,6 +81,24 @@ public final class Theta {
         return new Theta(spec, Nd4j.createFromArray(data).castTo(dtype));
     }
 
+    /**
+     * θ at the start of meta-training as config key {@code outer.init} says: the
+     * meta-initialisation ({@link #init}) or, from the same draw, the hand-designed learner
+     * ({@link HebbianTheta}, docs/METHOD.md#hand-init).
+     *
+     * @param spec the tensor list
+     * @param how which start
+     * @param seed init seed (stream {@code theta-init} of the run)
+     * @param dtype floating type of the arrays
+     * @return fresh θ
+     */
+    public static Theta initial(ThetaSpec spec, org.metaunsup.config.ThetaInit how, long seed, DataType dtype) {
+        return switch (how) {
+            case META -> init(spec, seed, dtype);
+            case HEBBIAN -> HebbianTheta.init(spec, seed, dtype);
+        };
+    }
+
     /** @return the tensor list */
     public ThetaSpec spec() {
         return spec;

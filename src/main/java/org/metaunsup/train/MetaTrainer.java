@@ -302,7 +302,9 @@ public final class MetaTrainer {
             lengths.putAll(ck.fileLengths());
         } else {
             seed = options.seed() != null ? options.seed() : 0L;
-            double[] theta0 = Theta.init(spec, Seeds.derive(seed, "theta-init"), DataType.DOUBLE).toDoubles();
+            // outer.init: the meta-initialisation or the hand-designed learner, from the same draw.
+            double[] theta0 = Theta.initial(spec, config.outer().init(), Seeds.derive(seed, "theta-init"),
+                    DataType.DOUBLE).toDoubles();
             learner = new Learner(spec, config.outer(), theta0, options.dtype());
         }
         target = options.steps();

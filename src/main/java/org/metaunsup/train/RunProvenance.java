@@ -30,6 +30,8 @@ record RunProvenance(ExperimentConfig config, MetaTrainer.Options options) {
         extra.put("steps_target", options.steps() == 0 ? null : options.steps());
         extra.put("dtype", options.dtype().name());
         extra.put("training_data", trainingData());
+        extra.put("theta_init", config.outer().init().key() + (config.outer().init() == org.metaunsup.config.ThetaInit.META
+                ? " (docs/METHOD.md#theta-init)" : " (hand-designed learner, docs/METHOD.md#hand-init)"));
         extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
                 + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "
                 + "queries, 5 support draws; MNIST and alphabet test faces; validation scripts of the glyph corpus "

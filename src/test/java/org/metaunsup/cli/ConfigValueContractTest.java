@@ -38,7 +38,10 @@ class ConfigValueContractTest {
                 Arguments.of("outer.pairs = 0", "outer.pairs", List.of("metatrain", "--steps", "1",
                         "--run-dir", "{sb}/run")),
                 Arguments.of("task.pool = 0", "task.pool", List.of("metatrain", "--steps", "1",
-                        "--run-dir", "{sb}/run")));
+                        "--run-dir", "{sb}/run")),
+                Arguments.of("outer.init = oja", "outer.init", List.of("metatrain", "--run-dir", "{sb}/run",
+                        "--steps", "1")),
+                Arguments.of("outer.init = oja", "outer.init", List.of("init-theta", "--out", "{sb}/h.theta.fb")));
     }
 
     @ParameterizedTest(name = "{0}: {2}")

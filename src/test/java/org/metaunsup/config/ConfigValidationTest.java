@@ -74,7 +74,8 @@ class ConfigValidationTest {
         ExperimentConfig c = ConfigLoader.load("tiny");
         OuterConfig o = c.outer();
         ExperimentConfig bad = new ExperimentConfig("coded", c.graph(), c.task(), new OuterConfig(o.lr(), o.beta1(),
-                o.beta2(), o.eps(), 0.0, o.batch(), o.checkpointEvery(), o.evalEvery()));
+                o.beta2(), o.eps(), 0.0, o.batch(), o.checkpointEvery(), o.evalEvery(), o.estimator(), o.sigma(), o.pairs(),
+                o.forwardTruncation(), o.init()));
         BadInputException e = assertThrows(BadInputException.class, () -> ConfigKeys.validate(bad));
         assertTrue(e.getMessage().startsWith("config coded: outer.clip_norm = '0.0': must be"), e.getMessage());
     }
