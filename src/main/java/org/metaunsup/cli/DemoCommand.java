@@ -55,9 +55,10 @@ final class DemoCommand implements Callable<Integer> {
         StudyRun run = study.check();   // before loading anything
         ProcessSetup.init();
         // The rule before the data: a missing shipped rule is said at once. Neither depends on the other.
+        // Which rule is used is said once both are known, so that bad input stays one line.
         RuleSource.Adopted adopted = RuleSource.shipped(rule, loadedCfg, study.seed);
-        System.err.println(adopted.message());
         DataSplits data = Datasets.load(study.dataset);
+        System.err.println(adopted.message());
         ExperimentConfig cfg = adopted.config().withInputWidth(data.train().dim());
         RuleSource.Loaded loaded = adopted.rule();
         DemoStudy demo = new DemoStudy(cfg, data, loaded, steps, every, seeds, study.seed);

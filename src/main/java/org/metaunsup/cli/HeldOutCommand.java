@@ -20,6 +20,7 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.eval.CurveChart;
 import org.metaunsup.eval.RuleSource;
+import org.metaunsup.export.ThetaCard;
 import org.metaunsup.export.ThetaFile;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.report.Provenance;
@@ -46,8 +47,12 @@ import picocli.CommandLine.Option;
                 + "faces) and picks each run's best theta by validation alone.")
 final class HeldOutCommand implements Callable<Integer> {
 
-    @Option(names = "--run", required = true, description = "a metatrain run folder (repeat to compare runs)")
-    List<Path> runs;
+    @Option(names = "--run", description = "a metatrain run folder (repeat to compare runs)")
+    List<Path> runs = new ArrayList<>();
+
+    @Option(names = "--theta", description = "a theta file measured on its own, with its card's config (repeat; "
+            + "e.g. a shipped or hand-designed theta beside runs)")
+    List<Path> thetaFiles = new ArrayList<>();
 
     @Option(names = "--steps", defaultValue = "300", description = "inner steps before measuring (default: "
             + "${DEFAULT-VALUE})")
@@ -96,9 +101,15 @@ final class HeldOutCommand implements Callable<Integer> {
         if (steps < 1 || seeds < 1 || validationTasks < 1 || every < 1 || query < 1 || draws < 1) {
             throw new BadInputException("--steps, --seeds, --validation-tasks, --every, --query and --draws must be >= 1");
         }
+        if (runs.isEmpty() && thetaFiles.isEmpty()) {
+            throw new BadInputException("heldout: give at least one --run or --theta");
+        }
         List<Arm> arms = new ArrayList<>();
         for (Path r : runs) {
             arms.add(arm(r));
+        }
+        for (Path f : thetaFiles) {
+            arms.add(single(f));
         }
         if (arms.stream().map(Arm::name).distinct().count() < arms.size()) {
             throw new BadInputException("--run: two run folders have the same name; names label the results");
@@ -106,7 +117,8 @@ final class HeldOutCommand implements Callable<Integer> {
         StudyRun run = StudyRun.check(out, "heldout");
         Provenance.Builder provenance = Provenance.of("heldout", arms.get(0).config())
                 .seed("evaluation", HeldOutEvaluation.SEED)
-                .field("runs", arms.stream().map(a -> a.dir().toAbsolutePath().toString()).toList())
+                .field("runs", runs.stream().map(r -> r.toAbsolutePath().toString()).toList())
+                .field("theta_files", thetaFiles.stream().map(f -> f.toAbsolutePath().toString()).toList())
                 .field("protocol", String.format(Locale.ROOT, "%d inner steps; MNIST and alphabet test faces: %d seeds; "
                         + "validation: %d fixed tasks; %d query, %d support draws", steps, seeds, validationTasks,
                         query, draws));
@@ -228,6 +240,20 @@ final class HeldOutCommand implements Callable<Integer> {
             }
         }
         return new Arm(dir.toAbsolutePath().normalize().getFileName().toString(), dir, cfg, seed, chosen, gradients);
+    }
+
+    /** One θ file as an arm of one point: its card's config, outer step and meta-gradients. */
+    private static Arm single(Path file) {
+        if (!Files.isRegularFile(file) || !file.getFileName().toString().endsWith(ThetaFile.EXTENSION)) {
+            throw new BadInputException("--theta " + file + ": no such θ file (*" + ThetaFile.EXTENSION + ")");
+        }
+        ThetaCard card = ThetaFile.readCard(file);
+        ExperimentConfig cfg = card.toConfig();
+        String name = file.getFileName().toString().replace(ThetaFile.EXTENSION, "");
+        TreeMap<Long, Path> one = new TreeMap<>(Map.of(card.outerStep(), file));
+        // Every outer step applies outer.batch finite gradients (docs/TRAINING.md#data-flow).
+        Map<Long, Long> gradients = Map.of(card.outerStep(), card.outerStep() * cfg.outer().batch());
+        return new Arm(name, file.getParent(), cfg, 0, one, gradients);
     }
 
     private static long runSeed(Path dir) throws IOException {

@@ -78,8 +78,8 @@ class BadInputContractTest {
             copyGolden(sb);
             replace(sb, "theta/W.mix.b", Nd4j.createFromArray(Double.NaN));
         }, "demo", "--config", "tiny", "--rule", "{sb}/trace", "--steps", "1", "--out", "{sb}/run"));
-        r.add(row("demo: unknown dataset", "dataset", NONE, "demo", "--config", "tiny", "--dataset", "nope",
-                "--steps", "1", "--out", "{sb}/run"));
+        r.add(row("demo: unknown dataset", "dataset", NONE, "demo", "--config", "tiny", "--rule", "random",
+                "--dataset", "nope", "--steps", "1", "--out", "{sb}/run"));
         // No tiny θ ships in models/ (the shipped one is small's), so the default rule of tiny is missing.
         r.add(row("demo: no shipped theta matches the config", "no theta file matching config tiny", NONE, "demo",
                 "--config", "tiny", "--steps", "1", "--out", "{sb}/run"));

@@ -65,6 +65,15 @@ class HeldOutCommandTest {
         CliRunner.Result second = CliRunner.run(args);
         assertEquals(0, second.code(), second.err());
         assertEquals(rows, Files.readAllLines(tmp.resolve("h2/heldout.csv")), "fixed draws: the same numbers again");
+
+        // One θ file on its own, with its card's config: the run's row of that step, number for number.
+        CliRunner.Result single = CliRunner.run("heldout", "--theta", run.resolve("theta/step-00000002.theta.fb").toString(),
+                "--steps", "3", "--seeds", "2", "--validation-tasks", "4", "--query", "200", "--draws", "2", "--out",
+                tmp.resolve("h3").toString());
+        assertEquals(0, single.code(), single.err());
+        List<String> one = Files.readAllLines(tmp.resolve("h3/heldout.csv"));
+        assertEquals(2, one.size(), String.join("\n", one));
+        assertEquals(rows.get(3).replaceFirst("^arm,", "step-00000002,"), one.get(1));
     }
 
     @Test

@@ -119,7 +119,7 @@ class ConfigValidationTest {
         assertTrue(c.task().stagger());
         assertEquals(c, ConfigLoader.resolve("est", c.toProperties()));
         for (String k : new String[] {"outer.estimator", "outer.sigma", "outer.pairs", "outer.forward_truncation",
-            "task.pool", "task.stagger"}) {
+            "task.pool", "task.stagger", "outer.init"}) {
             m.remove(k);
         }
         ExperimentConfig old = ConfigKeys.fromRecord("old", m);
@@ -132,6 +132,11 @@ class ConfigValidationTest {
                 "outer.forward_truncation", "task.pool", "task.stagger");
         assertEquals(m.keySet(), ConfigKeys.identity(old).keySet());
         assertTrue(ConfigKeys.identity(c).keySet().containsAll(neutral));
+        // outer.init too: at meta it is what a record without it meant; hebbian is another run.
+        assertFalse(ConfigKeys.identity(c).containsKey("outer.init"));
+        Map<String, String> h = new LinkedHashMap<>(c.toProperties());
+        h.put("outer.init", "hebbian");
+        assertTrue(ConfigKeys.identity(ConfigLoader.resolve("hebb", h)).containsKey("outer.init"));
         for (String b : new String[] {"tiny", "small", "paper"}) {
             ExperimentConfig d = ConfigLoader.load(b);
             assertTrue(java.util.Collections.disjoint(neutral, ConfigKeys.identity(d).keySet()), b);
