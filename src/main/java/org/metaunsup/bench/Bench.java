@@ -11,10 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
@@ -276,48 +272,21 @@ public final class Bench {
      */
     private static double forwardThroughput(ExperimentConfig cfg, BaseModelConfig base, Theta theta,
                                             TruncationInputs in, Settings s, int workers) throws InterruptedException {
-        CyclicBarrier ready = new CyclicBarrier(workers + 1);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         double[] th = theta.toDoubles();
+        List<Simultaneous.Job> jobs = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            Thread t = new Thread(() -> {
-                try {
-                    try {
-                        RuleUnroll fwd = forwardUnroll(cfg, base, new RuleStep(cfg.graph(), base, theta, s.dtype()), in,
-                                theta, s.dtype());
+            jobs.add(() -> {
+                RuleUnroll fwd = forwardUnroll(cfg, base, new RuleStep(cfg.graph(), base, theta, s.dtype()), in,
+                        theta, s.dtype());
+                fwd.run(in.phi(), th, s.steps());
+                return () -> {
+                    for (int i = 0; i < s.gradRepeats(); i++) {
                         fwd.run(in.phi(), th, s.steps());
-                        ready.await();
-                        start.await();
-                        for (int i = 0; i < s.gradRepeats(); i++) {
-                            fwd.run(in.phi(), th, s.steps());
-                        }
-                    } catch (BrokenBarrierException e) {
-                        throw new IllegalStateException(e);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    ready.reset();
-                }
-            }, "bench-forward-worker");
-            t.start();
-            threads.add(t);
+                };
+            });
         }
-        try {
-            ready.await();
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException("bench worker failed before timing: " + failure.get(), e);
-        }
-        long t0 = System.nanoTime();
-        start.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (failure.get() != null) {
-            throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
-        }
+        double seconds = Simultaneous.seconds(jobs, "bench-forward-worker");
         return workers * (double) s.gradRepeats() * s.steps() / seconds;
     }
 
@@ -337,46 +306,19 @@ public final class Bench {
             }
             graphs.add(g);
         }
-        // Every worker first makes one untimed pass on its own thread: sessions and array pools
-        // are per thread, and a meta-training worker thread lives for the whole run, so its first
-        // pass (a new session's graph walk, an empty pool) is not what it makes per minute.
-        CyclicBarrier ready = new CyclicBarrier(graphs.size() + 1);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Every worker first makes one untimed pass on its own thread (Simultaneous says why).
+        List<Simultaneous.Job> jobs = new ArrayList<>();
         for (UnrollGraph g : graphs) {
-            Thread t = new Thread(() -> {
-                try {
-                    try {
-                        MetaGradient.compute(g, in);
-                    } finally {
-                        ready.await();
-                    }
-                    start.await();
+            jobs.add(() -> {
+                MetaGradient.compute(g, in);
+                return () -> {
                     for (int i = 0; i < s.gradRepeats(); i++) {
                         MetaGradient.compute(g, in);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "bench-worker");
-            t.start();
-            threads.add(t);
+                };
+            });
         }
-        try {
-            ready.await();
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException("bench worker failed before timing", e);
-        }
-        long t0 = System.nanoTime();
-        start.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        double minutes = (System.nanoTime() - t0) / 6e10;
-        if (failure.get() != null) {
-            throw new IllegalStateException("bench worker failed: " + failure.get(), failure.get());
-        }
+        double minutes = Simultaneous.seconds(jobs, "bench-worker") / 60;
         return workers * s.gradRepeats() / minutes;
     }
 

@@ -1,5 +1,7 @@
 package org.metaunsup.bench;
 
+import static org.metaunsup.util.Vectors.cosine;
+import static org.metaunsup.util.Vectors.dot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -252,25 +254,5 @@ public final class EstimatorQuality {
             p[m] = dot(dirs[m], g);
         }
         return p;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
@@ -74,9 +72,7 @@ public final class GridBench {
         }
         List<List<Truncation>> done = new ArrayList<>();
         List<List<Boolean>> built = new ArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
+        List<Simultaneous.Job> jobs = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             WorkerContext ctx = contexts.get(w);
             List<Truncation> mine = new ArrayList<>();
@@ -84,38 +80,24 @@ public final class GridBench {
             done.add(mine);
             built.add(myBuilds);
             int id = w;
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    WorkerState s = WorkerState.fresh(id);
-                    for (int i = 0; i < truncations; i++) {
-                        int before = ctx.graphs().builds();
-                        Truncation tr = Worker.run(ctx, s, theta, 0);
-                        mine.add(tr);
-                        myBuilds.add(ctx.graphs().builds() != before);
-                        s = tr.after();
-                        if (id == 0) {
-                            progress.accept(String.format(Locale.ROOT, "worker 0: truncation %d/%d, k=%d, %.1f s%s",
-                                    i + 1, truncations, tr.k(), tr.seconds(),
-                                    myBuilds.get(i) ? " (new graph)" : ""));
-                        }
+            // Nothing is prepared: building the graphs a grid needs is part of what it costs.
+            jobs.add(() -> () -> {
+                WorkerState st = WorkerState.fresh(id);
+                for (int i = 0; i < truncations; i++) {
+                    int before = ctx.graphs().builds();
+                    Truncation tr = Worker.run(ctx, st, theta, 0);
+                    mine.add(tr);
+                    myBuilds.add(ctx.graphs().builds() != before);
+                    st = tr.after();
+                    if (id == 0) {
+                        progress.accept(String.format(Locale.ROOT, "worker 0: truncation %d/%d, k=%d, %.1f s%s",
+                                i + 1, truncations, tr.k(), tr.seconds(),
+                                myBuilds.get(i) ? " (new graph)" : ""));
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
                 }
-            }, "grid-bench-worker-" + w);
-            t.start();
-            threads.add(t);
+            });
         }
-        long t0 = System.nanoTime();
-        start.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        double minutes = (System.nanoTime() - t0) / 6e10;
-        if (failure.get() != null) {
-            throw new IllegalStateException("grid bench worker failed: " + failure.get(), failure.get());
-        }
+        double minutes = Simultaneous.seconds(jobs, "grid-bench-worker") / 60;
         int n = 0;
         int builds = 0;
         int loads = 0;

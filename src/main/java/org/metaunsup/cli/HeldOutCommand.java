@@ -256,17 +256,12 @@ final class HeldOutCommand implements Callable<Integer> {
         return new Arm(name, file.getParent(), cfg, 0, one, gradients);
     }
 
-    private static long runSeed(Path dir) throws IOException {
-        Path manifest = dir.resolve("manifest.json");
-        if (!Files.isRegularFile(manifest)) {
+    private static long runSeed(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(RunFolder.MANIFEST))) {
             throw new BadInputException("--run " + dir + ": no manifest.json");
         }
-        com.fasterxml.jackson.databind.JsonNode seed = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(manifest.toFile()).path("seeds").path("run");
-        if (!seed.canConvertToLong()) {
-            throw new BadInputException("--run " + dir + ": manifest.json names no run seed");
-        }
-        return seed.asLong();
+        return RunFolder.recordedRunSeed(dir).orElseThrow(
+                () -> new BadInputException("--run " + dir + ": manifest.json names no run seed"));
     }
 
     private static void writeTable(Path dir, List<Arm> arms, Map<String, List<Map<String, Object>>> rows)

@@ -10,6 +10,7 @@ import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.util.ThreadSettings;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
@@ -112,6 +113,19 @@ public final class RunFolder {
             return n.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(n);
         } catch (IOException e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * @param dir a run folder
+     * @return the run seed its manifest records under {@code seeds.run}, if it can be read
+     */
+    public static java.util.OptionalLong recordedRunSeed(Path dir) {
+        try {
+            JsonNode seed = new ObjectMapper().readTree(dir.resolve(MANIFEST).toFile()).path("seeds").path("run");
+            return seed.canConvertToLong() ? java.util.OptionalLong.of(seed.asLong()) : java.util.OptionalLong.empty();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.testing.TinyConfig;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,9 +24,7 @@ class HeldOutCommandTest {
 
     @Test
     void measuresEveryThetaFileAndPicksTheBestByValidation() throws Exception {
-        Path cfg = tmp.resolve("t.properties");
-        Files.writeString(cfg, "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\ntask.truncation = 2\n"
-                + "outer.batch = 2\nouter.checkpoint_every = 1\nouter.lr = 0.05\n");
+        Path cfg = TinyConfig.write(tmp, "outer.batch = 2\nouter.checkpoint_every = 1\nouter.lr = 0.05\n");
         Path run = tmp.resolve("arm");
         CliRunner.Result train = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", run.toString(),
                 "--steps", "2", "--eval-steps", "0", "--seed", "3");

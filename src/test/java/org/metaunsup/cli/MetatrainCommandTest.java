@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.testing.TinyConfig;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code metatrain} on the command line: a short run, and the one-line refusals (exit 2). */
@@ -16,9 +17,7 @@ class MetatrainCommandTest {
 
     @Test
     void runsAndRefusesAnotherConfigOnResume() throws Exception {
-        Path cfg = tmp.resolve("t.properties");
-        Files.writeString(cfg, "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\ntask.truncation = 2\n"
-                + "outer.batch = 1\n");
+        Path cfg = TinyConfig.write(tmp, "outer.batch = 1\n");
         Path dir = tmp.resolve("run");
         CliRunner.Result ok = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString(),
                 "--steps", "1", "--eval-steps", "0");
@@ -44,9 +43,7 @@ class MetatrainCommandTest {
 
     @Test
     void resumesARunFolderWrittenBeforeANewKey() throws Exception {
-        Path cfg = tmp.resolve("t.properties");
-        Files.writeString(cfg, "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\ntask.truncation = 2\n"
-                + "outer.batch = 1\nouter.checkpoint_every = 1\n");
+        Path cfg = TinyConfig.write(tmp, "outer.batch = 1\nouter.checkpoint_every = 1\n");
         Path dir = tmp.resolve("old");
         CliRunner.Result first = CliRunner.run("metatrain", "--config", cfg.toString(), "--run-dir", dir.toString(),
                 "--steps", "1", "--eval-steps", "0");

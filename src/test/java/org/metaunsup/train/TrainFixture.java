@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.metaunsup.cli.ProcessSetup;
+import org.metaunsup.testing.TinyConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Runs meta-training in the test JVM and keeps what it said. */
@@ -30,12 +31,8 @@ final class TrainFixture {
 
     private TrainFixture() {}
 
-    /**
-     * {@code tiny} with one architecture and one truncation length (one graph to build: a tiny K=2
-     * meta-gradient still costs about a second, op overhead) and one gradient per outer step.
-     */
-    static final String CONFIG = "extends = tiny\ntask.hidden_layers = 1\ntask.hidden_width = 5\n"
-            + "task.truncation = 2\nouter.batch = 1\nouter.checkpoint_every = 2\nouter.eval_every = 2\n";
+    /** {@link TinyConfig#ONE_GRAPH} with one gradient per outer step. */
+    static final String CONFIG = TinyConfig.ONE_GRAPH + "outer.batch = 1\nouter.checkpoint_every = 2\nouter.eval_every = 2\n";
 
     /**
      * @param dir run folder; the config file is written beside it

@@ -1,5 +1,6 @@
 package org.metaunsup.train.estimator;
 
+import static org.metaunsup.util.Vectors.cosine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -134,17 +135,5 @@ class ForwardEstimatorDirectionTest {
             s.add(Seeds.stream(11, "direction/" + truncation + "/" + p));
         }
         return Antithetic.perturbations(s, n, SIGMA);
-    }
-
-    static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }
