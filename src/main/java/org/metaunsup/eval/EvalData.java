@@ -48,6 +48,7 @@ public final class EvalData {
                     + "but the data is unlabelled");
         }
         if (splits.hasTest()) {
+            requireSameClasses(splits);
             return new EvalData(splits.name(), train, range(train.count()), splits.test(),
                     range(splits.test().count()));
         }
@@ -60,6 +61,26 @@ public final class EvalData {
         Arrays.sort(h);
         Arrays.sort(t);
         return new EvalData(splits.name(), train, t, train, h);
+    }
+
+    /**
+     * The readouts are fitted and scored on the held-out split's classes while the supervised
+     * baseline learns from the training split's labels: both must name the same classes. The glyph
+     * corpus is split by script (disjoint classes); its validation scripts are measured by
+     * {@code heldout}, as tasks.
+     */
+    private static void requireSameClasses(DataSplits splits) {
+        Dataset train = splits.train();
+        Dataset test = splits.test();
+        boolean same = train.numClasses() == test.numClasses();
+        for (int c = 0; same && c < train.numClasses(); c++) {
+            same = train.className(c).equals(test.className(c));
+        }
+        if (!same) {
+            throw new BadInputException(splits.name() + ": its training and held-out splits hold different classes ("
+                    + train.numClasses() + " and " + test.numClasses() + "), so a readout cannot be scored on them;"
+                    + " measure a rule on the glyph validation scripts with 'heldout'");
+        }
     }
 
     /** @return the dataset's name */

@@ -47,7 +47,8 @@ final class WeightUpdateGraph {
         // ŵ: every column (receptive field) rescaled to unit RMS.
         SDVariable wHat = w.mul(sd.math().rsqrt(GraphOps.square(w).mean(true, 0).add(1e-6)));
         SDVariable sign = sd.math().sign(wHat);
-        SDVariable wSqr = sd.math().sqrt(GraphOps.square(wHat).add(1.0)).sub(1.0);
+        SDVariable wHatSq = GraphOps.square(wHat);                    // shared by the sqr terms and the RBF
+        SDVariable wSqr = sd.math().sqrt(wHatSq.add(1.0)).sub(1.0);
 
         SDVariable uStd = standardise(xUpper);
         SDVariable lStd = standardise(xLower);
@@ -61,7 +62,7 @@ final class WeightUpdateGraph {
         t[2] = decorr.mul(sd.math().rsqrt(GraphOps.square(decorr).mean().add(1e-8)));
         t[3] = sd.mmul(lStd, uStd, true, false, false).mul(-1.0 / batch);
         t[4] = cross(lower.map(set + ".r0.bot"), upper.map(set + ".r0.top"), scale);
-        t[5] = sd.math().exp(GraphOps.square(wHat).neg())
+        t[5] = sd.math().exp(wHatSq.neg())
                 .mul(cross(lower.map(set + ".rbf.bot"), upper.map(set + ".rbf.top"), scale));
         t[6] = wHat.mul(cross(lower.map(set + ".r1.bot"), upper.map(set + ".r1.top"), scale));
         SDVariable uUpperSymm = symmetric(upper, set + ".lin_upper_symm", scale);

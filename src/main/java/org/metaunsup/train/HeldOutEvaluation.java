@@ -360,7 +360,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
         List<Map<String, Object>> train = trainRead.rows();
         List<Map<String, Object>> held = heldRead.rows();
         List<CurveChart.Series> loss = new ArrayList<>();
-        loss.add(series("rule", "training tasks (alphabet train faces), per outer step", train, "meta_loss", null));
+        loss.add(series("rule", "training tasks (task.datasets), per outer step", train, "meta_loss", null));
         List<CurveChart.Series> heldLoss = new ArrayList<>();
         List<CurveChart.Series> acc = new ArrayList<>();
         if (!held.isEmpty()) {

@@ -220,10 +220,11 @@ public final class MetaTrainer {
             name = stored.toString();
         }
         ExperimentConfig loaded;
-        if (options.config() == null) {
-            // The stored file is named config.properties; the run's config keeps the name it was
-            // started with (figure titles, θ cards), which its manifest records. An older run's
-            // file lacks the keys added since: it is read as a record, where they take the values
+        if (options.config() == null || (options.resume() && sameFile(Path.of(name), stored))) {
+            // The run's own config.properties (left out, or named by --config as
+            // scripts/budget-arm.sh does): the run keeps the name it was started with (figure
+            // titles, θ cards), which its manifest records, not "config". An older run's file
+            // lacks the keys added since: it is read as a record, where they take the values
             // older records assume.
             ExperimentConfig r = ConfigLoader.loadRecord(name);
             loaded = new ExperimentConfig(RunFolder.recordedConfigName(options.runDir()).orElse(r.name()), r.graph(),
@@ -259,6 +260,14 @@ public final class MetaTrainer {
      * The text whose digest a checkpoint records: the config's identifying keys
      * ({@link ConfigKeys#identity}), so that runs started before the estimator and pool keys resume.
      */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isRegularFile(a) && Files.isRegularFile(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String configText(ExperimentConfig c) {
         StringBuilder sb = new StringBuilder();
         ConfigKeys.identity(c).forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));

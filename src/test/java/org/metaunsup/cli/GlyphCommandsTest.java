@@ -32,6 +32,17 @@ class GlyphCommandsTest {
     }
 
     @Test
+    void evaluateRefusesTheGlyphsDisjointSplitsInOneLine() {
+        Path out = dir.resolve("eval");
+        CliRunner.Result r = CliRunner.run("evaluate", "--dataset", "glyphs14", "--config", "tiny", "--rule", "random",
+                "--steps", "1", "--every", "1", "--seeds", "1", "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("hold different classes"), r.err());
+        assertFalse(Files.exists(out.resolve("curves.csv")), "nothing half-written");
+    }
+
+    @Test
     void samplesDrawARowPerScript() throws IOException {
         Path png = dir.resolve("g.png");
         CliRunner.Result r = CliRunner.run("data", "samples", "--dataset", "glyphs", "--out", png.toString());

@@ -61,5 +61,14 @@ class MetatrainCommandTest {
                 "--resume", "--steps", "3", "--eval-steps", "0");
         assertEquals(0, named.code(), named.err());
         assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size(), "header and steps 1-3");
+
+        // scripts/budget-arm.sh resumes with --config <run>/config.properties: the run keeps its name.
+        CliRunner.Result byFile = CliRunner.run("metatrain", "--config", dir.resolve("config.properties").toString(),
+                "--run-dir", dir.toString(), "--resume", "--steps", "4", "--eval-steps", "0");
+        assertEquals(0, byFile.code(), byFile.err());
+        String started = cfg.getFileName().toString().replaceFirst("\\.properties$", "");
+        assertTrue((byFile.out() + byFile.err()).contains("meta-training " + started + ":"), byFile.err());
+        String card = Files.readString(dir.resolve("theta").resolve("step-00000004.json"));
+        assertTrue(card.contains("\"config\" : \"" + started + "\""), card);
     }
 }
