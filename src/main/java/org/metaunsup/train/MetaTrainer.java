@@ -256,10 +256,7 @@ public final class MetaTrainer {
         return seed;
     }
 
-    /**
-     * The text whose digest a checkpoint records: the config's identifying keys
-     * ({@link ConfigKeys#identity}), so that runs started before the estimator and pool keys resume.
-     */
+    /** Whether both paths name one existing file (a run folder's config given as --config). */
     private static boolean sameFile(Path a, Path b) {
         try {
             return Files.isRegularFile(a) && Files.isRegularFile(b) && Files.isSameFile(a, b);
@@ -268,6 +265,10 @@ public final class MetaTrainer {
         }
     }
 
+    /**
+     * The text whose digest a checkpoint records: the config's identifying keys
+     * ({@link ConfigKeys#identity}), so that runs started before the estimator and pool keys resume.
+     */
     private static String configText(ExperimentConfig c) {
         StringBuilder sb = new StringBuilder();
         ConfigKeys.identity(c).forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
