@@ -202,7 +202,7 @@ public final class ConfigKeys {
             .olderRecords("alphabet");
     /** Tasks in progress at once (pool slots), or one per worker. */
     public static final Key<Integer> TASK_POOL = add(new Key<>("task.pool",
-            "workers (one task per worker) or an integer >= 1 (tasks in progress, served round robin)",
+            "workers (one task per worker) or an integer >= 1 (tasks in progress, served in rounds, each in a seeded order)",
             ConfigKeys::poolOrNull, p -> p >= 0, c -> c.task().pool(),
             p -> p == TaskDistributionConfig.POOL_WORKERS ? "workers" : Integer.toString(p)))
             .olderRecords("workers").neutralAtOlderValue();

@@ -38,11 +38,11 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * Starts {@code min(workers, slots)} workers that serve the pool's slots round robin
-     * ({@link SlotQueue}: a slot is never in flight twice) and returns at once.
+     * Starts {@code min(workers, slots)} workers that serve the pool's slots in rounds, each in a
+     * seeded order ({@link SlotQueue}: a slot is never in flight twice), and returns at once.
      *
      * @param sink where results go
-     * @param slots every pool slot's state, in the order they are to be served
+     * @param slots every pool slot's state
      * @param workers truncations to keep in flight
      */
     void start(Sink sink, List<WorkerState> slots, int workers);

@@ -173,9 +173,6 @@ public final class MetaTrainer {
     private long seed;
     private Learner learner;
     private WorkerState[] committed;
-    /** Per slot: when its last result was handed in (a counter; negative before this session). */
-    private long[] servedAt;
-    private long handedIn;
     private volatile boolean open = true;
     private volatile Throwable failure;
     private long sessionReceived;
@@ -322,27 +319,17 @@ public final class MetaTrainer {
             throw new BadInputException("--steps " + target + ": the run is already at outer step " + learner.version());
         }
         committed = new WorkerState[config.task().poolSize(options.workers())];
-        servedAt = new long[committed.length];
-        // Serving order: slots new to this session first (by id), then the checkpoint's slots in the
-        // order it lists them (the order they were last handed in), so that with one worker a
-        // resumed run serves them exactly as the straight run would have.
-        List<Integer> order = new ArrayList<>();
+        // The pool's serving order is a function of the slots' own states and the seed (SlotQueue),
+        // so the order in which the checkpoint lists them does not matter.
         for (WorkerState w : restored) {
             if (w.workerId() >= 0 && w.workerId() < committed.length && committed[w.workerId()] == null) {
                 committed[w.workerId()] = w;
-                order.add(w.workerId());
             }
         }
-        List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < committed.length; i++) {
             if (committed[i] == null) {
                 committed[i] = WorkerState.fresh(i);
-                fresh.add(i);
             }
-        }
-        order.addAll(0, fresh);
-        for (int i = 0; i < order.size(); i++) {
-            servedAt[order.get(i)] = i - order.size();
         }
         Engine engine = hooks.engine != null ? hooks.engine.apply(this) : createEngine();
         Map<String, Object> extra = provenance.manifest();
@@ -415,7 +402,7 @@ public final class MetaTrainer {
                         + " workers busy)" : "") + ", outer batch " + config.outer().batch() + ", from outer step "
                 + learner.version() + (target > 0 ? " to " + target : " until stopped"));
         NativeMemoryGuard memory = NativeMemoryGuard.forThisProcess();
-        engine.start(new TrainerSink(), servingOrder(), options.workers());
+        engine.start(new TrainerSink(), List.of(committed), options.workers());
         try {
             while (true) {
                 Event e;
@@ -481,17 +468,7 @@ public final class MetaTrainer {
 
     /** Everything of the run's state, under the lock. */
     private Snapshot snapshot() {
-        return new Snapshot(learner.state(), servingOrder(), wallNow());
-    }
-
-    /** The slots in the order their last results were handed in: the order the pool serves them next. */
-    private List<WorkerState> servingOrder() {
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < committed.length; i++) {
-            ids.add(i);
-        }
-        ids.sort(java.util.Comparator.comparingLong((Integer i) -> servedAt[i]).thenComparing(i -> i));
-        return ids.stream().map(i -> committed[i]).toList();
+        return new Snapshot(learner.state(), List.of(committed), wallNow());
     }
 
     private double wallNow() {
@@ -564,7 +541,6 @@ public final class MetaTrainer {
                     return;
                 }
                 committed[tapped.workerId()] = tapped.after();
-                servedAt[tapped.workerId()] = handedIn++;
                 sessionReceived++;
                 sessionInnerSteps += tapped.innerSteps();
                 Learner.Step s;

@@ -30,8 +30,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The Apache Spark engine: the driver owns the learner (this JVM); every truncation is one Spark
  * job of one task whose input is bytes — the config, the run seed, θ and the worker's state — and
  * whose output is the {@link Truncation} as bytes. N jobs are kept in flight with Spark's
- * asynchronous actions; as each one completes its result goes to the trainer, its slot goes to the
- * back of the task pool ({@link SlotQueue}) and the truncation of the slot at the head is submitted
+ * asynchronous actions; as each one completes its result goes to the trainer, its slot goes back to
+ * the task pool ({@link SlotQueue}) and the truncation of the pool's next slot is submitted
  * with the newest θ, so the learner still batches gradients as they
  * complete. A truncation is a pure function of its input, so a task that fails is simply run again
  * by Spark ({@code spark.task.maxFailures}, also in local mode: {@code local[N]} becomes
@@ -105,7 +105,7 @@ public final class SparkEngine implements Engine {
         sc.setLogLevel("WARN");
         String configName = config.name();
         Map<String, String> props = new LinkedHashMap<>(config.toProperties());
-        driver = new Thread(() -> drive(sink, new SlotQueue(states), Math.min(inFlight, states.size()), configName,
+        driver = new Thread(() -> drive(sink, new SlotQueue(states, seed), Math.min(inFlight, states.size()), configName,
                 props), "metatrain-spark-driver");
         driver.setDaemon(true);
         driver.start();

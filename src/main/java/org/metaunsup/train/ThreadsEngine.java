@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The embedded engine: N worker threads in this JVM, each with its own {@link WorkerContext}
- * (data, task sampler, graphs). A worker takes the next slot of the task pool and the newest θ,
+ * (data, task sampler, graphs). A worker takes the next slot of the task pool ({@link SlotQueue}) and the newest θ,
  * runs one truncation and hands the result to the trainer, which may apply an outer step right
  * there (under its lock), then puts the slot back and takes the next. With one worker this is fully
  * sequential, hence bit-reproducible.
@@ -48,7 +48,7 @@ public final class ThreadsEngine implements Engine {
 
     @Override
     public void start(Sink sink, List<WorkerState> slots, int workers) {
-        SlotQueue queue = new SlotQueue(slots);
+        SlotQueue queue = new SlotQueue(slots, seed);
         int n = Math.min(workers, slots.size());
         for (int i = 0; i < n; i++) {
             Thread t = new Thread(() -> loop(sink, queue, n), "metatrain-worker-" + i);

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * worker exactly (no generator state to save).
  *
  * <p>A worker here is a <em>slot</em> of the task pool ({@code task.pool}): the engines serve slots
- * round robin to their threads or Spark jobs, and each slot's random streams are named by its id.
+ * in rounds ({@link SlotQueue}) to their threads or Spark jobs, and each slot's random streams are named by its id.
  *
  * @param workerId the slot's index (0 … N−1)
  * @param tasksStarted tasks drawn so far (the task stream's position)

