@@ -27,16 +27,17 @@ final class Failures {
         BadInputException bad = find(failure, BadInputException.class);
         DivergenceException diverged = find(failure, DivergenceException.class);
         OutOfMemoryError oom = find(failure, OutOfMemoryError.class);
+        String diskFull = diskFull(failure);
         if (bad != null) {
             code = Main.EXIT_BAD_INPUT;
             line = "error: " + bad.getMessage();
         } else if (diverged != null) {
             code = Main.EXIT_FAILURE;
             line = "error: " + diverged.getMessage();
-        } else if (diskFull(failure) != null) {
+        } else if (diskFull != null) {
             // Not a bug of ours: the run's last good checkpoint and earlier outputs are intact.
             code = Main.EXIT_FAILURE;
-            line = "error: the disk is full (" + diskFull(failure) + "); free space and run again (metatrain: --resume)";
+            line = "error: the disk is full (" + diskFull + "); free space and run again (metatrain: --resume)";
         } else if (oom != null || isNativeOutOfMemory(failure)) {
             code = Main.EXIT_FAILURE;
             line = "error: out of memory" + (oom != null && oom.getMessage() != null ? " (" + oom.getMessage() + ")" : "")

@@ -115,14 +115,20 @@ class SparkClusterTest {
         return home;
     }
 
-    private Process java(Path home, List<String> args, Path log) throws IOException {
+    /** A JVM on the Spark home's jars with the Spark JVM flags: {@code jvmOptions}, then {@code args}. */
+    private static ProcessBuilder jvm(Path home, List<String> jvmOptions, List<String> args, Path log) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // INFO: the test waits for the master's and workers' own "ready" lines.
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
         cmd.addAll(Launcher.SPARK_JVM_FLAGS);
         cmd.addAll(List.of("-cp", home.resolve("jars") + File.separator + "*"));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    private Process java(Path home, List<String> args, Path log) throws IOException {
+        // INFO: the test waits for the master's and workers' own "ready" lines.
+        ProcessBuilder pb = jvm(home, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), args, log);
         pb.environment().put("SPARK_HOME", home.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -157,14 +163,9 @@ class SparkClusterTest {
         if (resume) {
             args.add("--resume");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The scheduler at INFO: its lines say which task ran where and which was run again.
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g",
-                "-Dorg.slf4j.simpleLogger.log.org.apache.spark.scheduler=info"));
-        cmd.addAll(Launcher.SPARK_JVM_FLAGS);
-        cmd.addAll(List.of("-cp", home.resolve("jars") + File.separator + "*"));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = jvm(home, List.of("-Xmx2g", "-Dorg.slf4j.simpleLogger.log.org.apache.spark.scheduler=info"),
+                args, log);
         pb.environment().put("METAUNSUP_NO_RELAUNCH", "1");   // as under spark-submit
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("OMP_WAIT_POLICY", "passive");
