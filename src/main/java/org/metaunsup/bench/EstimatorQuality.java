@@ -5,6 +5,7 @@ import static org.metaunsup.util.Vectors.dot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public final class EstimatorQuality {
                         / (2 * REFERENCE_STEP);
             }
             r.put("reference_directions", s.directions());
-            r.put("reference_directional_derivatives", java.util.Arrays.toString(ref));
+            r.put("reference_directional_derivatives", Arrays.toString(ref));
             r.put("reference_cpu_seconds", cpu() - c0);
 
             log.accept("backprop, k = " + s.backpropK());

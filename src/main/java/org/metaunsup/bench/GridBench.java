@@ -1,10 +1,13 @@
 package org.metaunsup.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
@@ -43,8 +46,8 @@ public final class GridBench {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("config", cfg.name());
         r.put("hidden_layers", cfg.task().hiddenLayers().toString());
-        r.put("hidden_widths", java.util.Arrays.toString(TaskDraws.widthGrid(cfg.task().hiddenWidth())));
-        r.put("truncation_lengths", java.util.Arrays.toString(TaskDraws.truncationGrid(cfg.task().truncation())));
+        r.put("hidden_widths", Arrays.toString(TaskDraws.widthGrid(cfg.task().hiddenWidth())));
+        r.put("truncation_lengths", Arrays.toString(TaskDraws.truncationGrid(cfg.task().truncation())));
         r.put("free_hidden_widths", WorkerContext.freeHiddenWidths());
         GraphStore store = GraphStore.installed();
         r.put("graph_store", store == null ? "none" : store.folder().toString());
@@ -110,8 +113,8 @@ public final class GridBench {
         for (int w = 0; w < workers; w++) {
             builds += contexts.get(w).graphs().builds();
             loads += contexts.get(w).graphs().loads();
-            java.util.Set<String> dk = new java.util.HashSet<>();
-            java.util.Set<String> ak = new java.util.HashSet<>();
+            Set<String> dk = new HashSet<>();
+            Set<String> ak = new HashSet<>();
             for (int i = 0; i < done.get(w).size(); i++) {
                 Truncation tr = done.get(w).get(i);
                 n++;
@@ -119,7 +122,7 @@ public final class GridBench {
                 if (tr.after().task() != null) {
                     int[] widths = tr.after().task().widths();
                     dk.add((widths.length - 1) + "/" + tr.k());
-                    ak.add(java.util.Arrays.toString(widths) + "/" + tr.k());
+                    ak.add(Arrays.toString(widths) + "/" + tr.k());
                 }
                 if (built.get(w).get(i)) {
                     buildPassSeconds += tr.seconds();

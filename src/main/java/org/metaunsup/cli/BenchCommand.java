@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.metaunsup.BadInputException;
 import org.metaunsup.bench.Bench;
 import org.metaunsup.bench.EstimatorQuality;
 import org.metaunsup.bench.GraphCacheBench;
@@ -99,12 +100,12 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || innerRepeats < 1 || gradRepeats < 1 || workers < 1) {
-            throw new org.metaunsup.BadInputException("--steps, --inner-repeats, --grad-repeats and --workers must be >= 1");
+            throw new BadInputException("--steps, --inner-repeats, --grad-repeats and --workers must be >= 1");
         }
         DataType dt = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float", "float32" -> DataType.FLOAT;
             case "double", "float64" -> DataType.DOUBLE;
-            default -> throw new org.metaunsup.BadInputException("--dtype must be float or double, got " + dtype);
+            default -> throw new BadInputException("--dtype must be float or double, got " + dtype);
         };
         ExperimentConfig cfg = ConfigLoader.load(config);
         if (json != null) {
@@ -112,18 +113,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         ProcessSetup.init();
         if (graphCache != null && graphCache < 1) {
-            throw new org.metaunsup.BadInputException("--graph-cache must be >= 1");
+            throw new BadInputException("--graph-cache must be >= 1");
         }
         if (grid != null && grid < 1) {
-            throw new org.metaunsup.BadInputException("--grid must be >= 1");
+            throw new BadInputException("--grid must be >= 1");
         }
         if ((grid != null ? 1 : 0) + (graphCache != null ? 1 : 0) + (estimators ? 1 : 0) > 1) {
-            throw new org.metaunsup.BadInputException("--grid, --graph-cache and --estimators are separate measurements: "
+            throw new BadInputException("--grid, --graph-cache and --estimators are separate measurements: "
                     + "give one");
         }
         if (estimators && (horizon < 1 || backpropK < 1 || forwardK < 1 || horizon % backpropK != 0
                 || horizon % forwardK != 0 || pairs < 1 || !(sigma > 0) || seeds < 1 || directions < 2)) {
-            throw new org.metaunsup.BadInputException("--estimators: --horizon must be a multiple of --backprop-k and "
+            throw new BadInputException("--estimators: --horizon must be a multiple of --backprop-k and "
                     + "--forward-k (all >= 1), --pairs and --seeds >= 1, --sigma > 0, --directions >= 2");
         }
         Map<String, Object> r = grid != null

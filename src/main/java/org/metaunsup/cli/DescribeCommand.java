@@ -1,6 +1,9 @@
 package org.metaunsup.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.metaunsup.data.DataSplits;
 import org.metaunsup.data.Dataset;
@@ -9,9 +12,9 @@ import org.metaunsup.data.DatasetSummary;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Glyphs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code data describe}: validates a dataset and prints its counts, shape and balance. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
@@ -60,8 +63,8 @@ final class DescribeCommand implements Callable<Integer> {
 
     /** Scripts of a glyph split: classes and faces (images) per class of each. */
     private static void printScripts(PrintWriter out, String part, Dataset ds) {
-        java.util.List<String> scripts = Glyphs.classScripts(part);
-        java.util.Map<String, int[]> per = new java.util.TreeMap<>();   // classes, min, max faces
+        List<String> scripts = Glyphs.classScripts(part);
+        Map<String, int[]> per = new TreeMap<>();   // classes, min, max faces
         int[] counts = ds.classCounts();
         for (int c = 0; c < scripts.size(); c++) {
             int[] v = per.computeIfAbsent(scripts.get(c), k -> new int[] {0, Integer.MAX_VALUE, 0});
@@ -71,7 +74,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         out.printf("  %d scripts (classes, faces per class):%n", per.size());
         StringBuilder b = new StringBuilder("   ");
-        for (java.util.Map.Entry<String, int[]> e : per.entrySet()) {
+        for (Map.Entry<String, int[]> e : per.entrySet()) {
             int[] v = e.getValue();
             String item = " " + e.getKey() + " " + v[0] + " (" + (v[1] == v[2] ? v[1] : v[1] + "-" + v[2]) + ")";
             if (b.length() + item.length() > 100) {

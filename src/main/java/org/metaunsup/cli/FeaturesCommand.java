@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -172,7 +173,7 @@ final class FeaturesCommand implements Callable<Integer> {
             throw new IllegalStateException("features of " + d.name() + " are not finite");
         }
         npy(out.resolve("features-" + part + ".npy"), f);
-        written.add("features-" + part + ".npy " + java.util.Arrays.toString(f.shape()));
+        written.add("features-" + part + ".npy " + Arrays.toString(f.shape()));
         if (d.isLabelled()) {
             npy(out.resolve("labels-" + part + ".npy"), Nd4j.createFromArray(d.labels()));
             written.add("labels-" + part + ".npy");

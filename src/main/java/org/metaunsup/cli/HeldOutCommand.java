@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -149,7 +150,7 @@ final class HeldOutCommand implements Callable<Integer> {
             for (Map.Entry<String, Future<List<Map<String, Object>>>> e : futures.entrySet()) {
                 try {
                     rows.put(e.getKey(), e.getValue().get());
-                } catch (java.util.concurrent.ExecutionException ex) {
+                } catch (ExecutionException ex) {
                     throw ex.getCause() instanceof Exception c ? c : ex;
                 }
             }

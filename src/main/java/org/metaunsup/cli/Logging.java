@@ -3,6 +3,7 @@ package org.metaunsup.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -94,9 +95,9 @@ final class Logging {
         @Override public void print(double x) { out.print(x); }
         @Override public void print(char[] x) { out.print(x); }
         @Override public PrintStream format(String f, Object... a) { out.format(f, a); return this; }
-        @Override public PrintStream format(java.util.Locale l, String f, Object... a) { out.format(l, f, a); return this; }
+        @Override public PrintStream format(Locale l, String f, Object... a) { out.format(l, f, a); return this; }
         @Override public PrintStream printf(String f, Object... a) { out.printf(f, a); return this; }
-        @Override public PrintStream printf(java.util.Locale l, String f, Object... a) { out.printf(l, f, a); return this; }
+        @Override public PrintStream printf(Locale l, String f, Object... a) { out.printf(l, f, a); return this; }
         @Override public PrintStream append(CharSequence c) { out.append(c); return this; }
         @Override public PrintStream append(CharSequence c, int s, int e) { out.append(c, s, e); return this; }
         @Override public PrintStream append(char c) { out.append(c); return this; }

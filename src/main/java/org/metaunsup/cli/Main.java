@@ -3,12 +3,14 @@ package org.metaunsup.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
+import org.metaunsup.util.Launcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * Entry point of the {@code metaunsup} command line. Exit codes: 0 success, 2 bad input or
@@ -59,11 +61,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        java.util.Optional<Integer> child = org.metaunsup.util.Launcher.relaunchIfNeeded(Main.class, args);
+        Optional<Integer> child = Launcher.relaunchIfNeeded(Main.class, args);
         if (child.isPresent()) {
             System.exit(child.get());
         }
-        org.metaunsup.util.Launcher.endWithLauncher();
+        Launcher.endWithLauncher();
         System.exit(run(args));
     }
 

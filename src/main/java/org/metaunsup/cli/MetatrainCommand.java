@@ -1,12 +1,14 @@
 package org.metaunsup.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.metaunsup.BadInputException;
 import org.metaunsup.train.MetaTrainer;
 import org.metaunsup.train.MetricsRow;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,7 +60,7 @@ final class MetatrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (evalSteps < 0 || evalSeeds < 1) {
-            throw new org.metaunsup.BadInputException("--eval-steps must be >= 0 and --eval-seeds >= 1");
+            throw new BadInputException("--eval-steps must be >= 0 and --eval-seeds >= 1");
         }
         MetaTrainer.Options o = new MetaTrainer.Options(runDir, config, steps, workers, engine, master, resume, seed,
                 DataType.FLOAT, evalSteps, evalSeeds);
@@ -102,7 +104,7 @@ final class MetatrainCommand implements Callable<Integer> {
             if (terminal) {
                 if (bar == null) {
                     bar = new ProgressBarBuilder().setTaskName("metatrain").setInitialMax(target > 0 ? target : -1)
-                            .setUnit(" steps", 1).setUpdateIntervalMillis(1000).startsFrom(step - 1, java.time.Duration.ZERO)
+                            .setUnit(" steps", 1).setUpdateIntervalMillis(1000).startsFrom(step - 1, Duration.ZERO)
                             // Fixed width: a JLine terminal would reset SIGINT and lose the stop checkpoint.
                             .setConsumer(new ConsoleProgressBarConsumer(System.err, 150)).build();
                 }

@@ -1,5 +1,6 @@
 package org.metaunsup.cli;
 
+import java.nio.file.Path;
 import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.RuntimePolicy;
 import org.metaunsup.util.CustomOps;
@@ -28,7 +29,7 @@ public final class ProcessSetup {
         CustomOps.register();
         RuntimePolicy.COMMAND_LINE.install();
         // Built gradient functions are kept per machine (-Dmetaunsup.graph_store=DIR or none).
-        java.nio.file.Path graphs = GraphStore.defaultFolder();
+        Path graphs = GraphStore.defaultFolder();
         GraphStore.install(graphs == null ? null : GraphStore.at(graphs, System.err::println));
         done = true;
     }

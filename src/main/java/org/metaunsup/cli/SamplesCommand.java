@@ -1,12 +1,19 @@
 package org.metaunsup.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.metaunsup.BadInputException;
 import org.metaunsup.data.Augmentation;
 import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Glyphs;
 import org.metaunsup.data.SamplePicture;
@@ -16,9 +23,9 @@ import org.metaunsup.data.TaskSampler;
 import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.io.OutputPaths;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code data samples}: a PNG grid of alphabet, MNIST and stacked MNIST images. */
 @Command(name = "samples", mixinStandardHelpOptions = true,
@@ -42,13 +49,13 @@ final class SamplesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!dataset.equals("alphabet") && !dataset.equals("glyphs")) {
-            throw new org.metaunsup.BadInputException("--dataset " + dataset + ": expected alphabet or glyphs");
+            throw new BadInputException("--dataset " + dataset + ": expected alphabet or glyphs");
         }
         Path abs = OutputPaths.file(out, "--out");   // before the work
         System.setProperty("java.awt.headless", "true");
         SplittableRandom rng = new SplittableRandom(seed);
         if (dataset.equals("glyphs")) {
-            java.awt.image.BufferedImage img = glyphGrid(rng);
+            BufferedImage img = glyphGrid(rng);
             AtomicFiles.write(abs, o -> ImageIO.write(img, "png", o));
             spec.commandLine().getOut().println("wrote " + out);
             return 0;
@@ -72,26 +79,26 @@ final class SamplesCommand implements Callable<Integer> {
         pic.add("stacked-mnist/train (digits as R, G, B channels)", new TaskSampler(stacked.train(),
                 TaskConfig.defaults().withShape(26, 1, 1).withPermute(false)).sample(rng.nextLong())
                 .support(), 3, 28);
-        java.awt.image.BufferedImage img = pic.render();
+        BufferedImage img = pic.render();
         AtomicFiles.write(abs, o -> ImageIO.write(img, "png", o));
         spec.commandLine().getOut().println("wrote " + out);
         return 0;
     }
 
     /** One row per script: up to 26 of its classes (evenly spaced), one random face each. */
-    private static java.awt.image.BufferedImage glyphGrid(SplittableRandom rng) {
+    private static BufferedImage glyphGrid(SplittableRandom rng) {
         DataSplits g = Datasets.load("glyphs");
         SamplePicture pic = new SamplePicture(26, 2);
         String[] parts = {"train", "validation"};
         for (int s = 0; s < 2; s++) {
-            org.metaunsup.data.Dataset d = s == 0 ? g.train() : g.test();
-            java.util.List<String> scripts = Glyphs.classScripts(parts[s]);
-            java.util.Map<String, java.util.List<Integer>> by = new java.util.TreeMap<>();
+            Dataset d = s == 0 ? g.train() : g.test();
+            List<String> scripts = Glyphs.classScripts(parts[s]);
+            Map<String, List<Integer>> by = new TreeMap<>();
             for (int c = 0; c < scripts.size(); c++) {
-                by.computeIfAbsent(scripts.get(c), k -> new java.util.ArrayList<>()).add(c);
+                by.computeIfAbsent(scripts.get(c), k -> new ArrayList<>()).add(c);
             }
-            for (java.util.Map.Entry<String, java.util.List<Integer>> e : by.entrySet()) {
-                java.util.List<Integer> cs = e.getValue();
+            for (Map.Entry<String, List<Integer>> e : by.entrySet()) {
+                List<Integer> cs = e.getValue();
                 int n = Math.min(26, cs.size());
                 int[] pick = new int[n];
                 for (int i = 0; i < n; i++) {

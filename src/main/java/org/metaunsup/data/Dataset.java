@@ -1,6 +1,7 @@
 package org.metaunsup.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.metaunsup.BadInputException;
 
@@ -214,7 +215,7 @@ public abstract class Dataset {
     public Dataset classSubset(String subsetName, int[] classes) {
         requireLabels();
         int[] newLabel = new int[numClasses];
-        java.util.Arrays.fill(newLabel, -1);
+        Arrays.fill(newLabel, -1);
         List<String> names = new ArrayList<>();
         for (int k = 0; k < classes.length; k++) {
             if (newLabel[classes[k]] >= 0) {

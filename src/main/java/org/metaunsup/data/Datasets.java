@@ -4,6 +4,7 @@ import java.lang.ref.SoftReference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Loads datasets by name (see {@link DatasetSpec} for the grammar): {@code mnist},
@@ -73,7 +74,7 @@ public final class Datasets {
         return new DataSplits(name, d, null, files);
     }
 
-    private static synchronized DataSplits cached(String name, java.util.function.Supplier<DataSplits> loader) {
+    private static synchronized DataSplits cached(String name, Supplier<DataSplits> loader) {
         String key = name + "@" + DataLocator.candidates();
         SoftReference<DataSplits> ref = CACHE.get(key);
         DataSplits d = ref == null ? null : ref.get();

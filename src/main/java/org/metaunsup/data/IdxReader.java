@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.metaunsup.BadInputException;
@@ -73,7 +74,7 @@ public final class IdxReader {
             throw new BadInputException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read " + role + " file (" + e + ")", e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 unavailable", e);
         }
     }

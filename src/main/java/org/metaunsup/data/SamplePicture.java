@@ -5,6 +5,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +18,7 @@ public final class SamplePicture {
     private final int cols;
     private final int zoom;
     private final int pad = 2;
-    private final java.util.List<Object[]> sections = new java.util.ArrayList<>();
+    private final List<Object[]> sections = new ArrayList<>();
 
     /**
      * @param cols cells per row

@@ -1,5 +1,7 @@
 package org.metaunsup.data;
 
+import org.metaunsup.config.ObjectiveConfig;
+
 /**
  * How tasks are drawn from a dataset.
  *
@@ -50,7 +52,7 @@ public record TaskConfig(int ways, int supportPerClass, int queryPerClass, boole
      * @param objective the meta-objective whose support/query sizes the tasks must have
      * @return the default task settings with the objective's N-way and per-class sizes
      */
-    public static TaskConfig forObjective(org.metaunsup.config.ObjectiveConfig objective) {
+    public static TaskConfig forObjective(ObjectiveConfig objective) {
         return defaults().withShape(objective.classes(), objective.supportPerClass(), objective.queryPerClass());
     }
 

@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
@@ -91,7 +93,7 @@ public final class CurveChart {
         System.setProperty("java.awt.headless", "true");
         // ImageIO's disk cache registers a shutdown hook per stream, which throws while the JVM
         // shuts down, exactly when an interrupted run writes its figure; memory is enough here.
-        javax.imageio.ImageIO.setUseCache(false);
+        ImageIO.setUseCache(false);
         NumberAxis steps = new NumberAxis(xLabel);
         steps.setAutoRangeIncludesZero(true);
         steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -130,7 +132,7 @@ public final class CurveChart {
         if (panels.size() > 1) {
             chart.removeLegend();
             plot.setFixedLegendItems(((XYPlot) plot.getSubplots().get(0)).getLegendItems());
-            chart.addLegend(new org.jfree.chart.title.LegendTitle(plot));
+            chart.addLegend(new LegendTitle(plot));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(bytes, chart, width, height);

@@ -1,6 +1,7 @@
 package org.metaunsup.eval;
 
 import java.util.Locale;
+import org.metaunsup.BadInputException;
 
 /**
  * The measurement protocol of a learning curve (docs/EVALUATION.md). Every method is trained for
@@ -24,7 +25,7 @@ public record EvalProtocol(int steps, int every, int seeds, int shots, int query
     /** Checks every count is usable. */
     public EvalProtocol {
         if (steps < 0 || every < 1 || seeds < 1 || shots < 1 || query < 1 || draws < 1 || !(lambda > 0)) {
-            throw new org.metaunsup.BadInputException("evaluation protocol needs steps >= 0, every, seeds, "
+            throw new BadInputException("evaluation protocol needs steps >= 0, every, seeds, "
                     + "shots, query and draws >= 1 and lambda > 0");
         }
     }

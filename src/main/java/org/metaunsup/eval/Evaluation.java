@@ -3,6 +3,7 @@ package org.metaunsup.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.util.Seeds;
@@ -56,7 +57,7 @@ public final class Evaluation {
     public Evaluation(ExperimentConfig config, BaseModelConfig arch, EvalData data, EvalProtocol protocol,
                       long runSeed, DataType dtype) {
         if (arch.inputWidth() != data.dim()) {
-            throw new org.metaunsup.BadInputException("architecture input width " + arch.inputWidth()
+            throw new BadInputException("architecture input width " + arch.inputWidth()
                     + " differs from the data's " + data.dim());
         }
         this.config = config.withBase(arch);

@@ -1,5 +1,6 @@
 package org.metaunsup.eval;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +42,7 @@ public final class UnlabelledStream {
             EvalData.shuffle(order, rng);
             pos = 0;
         }
-        int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + batch);
+        int[] idx = Arrays.copyOfRange(order, pos, pos + batch);
         pos += batch;
         return data.gather(true, idx, perm, dtype);
     }

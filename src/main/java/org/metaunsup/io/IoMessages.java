@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Locale;
 
 /**
  * The reason of an I/O error in words a user can act on. Java's own messages are often just the
@@ -48,7 +49,7 @@ public final class IoMessages {
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             // The operating system's own words: "File name too long", "Read-only file system",
             // "No space left on device", "Not a directory", "Is a directory".
-            return fse.getReason().toLowerCase(java.util.Locale.ROOT);
+            return fse.getReason().toLowerCase(Locale.ROOT);
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);

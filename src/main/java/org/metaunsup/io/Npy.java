@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.metaunsup.BadInputException;
@@ -180,7 +181,7 @@ public final class Npy {
         }
         char kind = d.group(2).charAt(0);
         int size = Integer.parseInt(d.group(3));
-        if (!java.util.Set.of("f8", "f4", "i8", "i4", "u1").contains(kind + Integer.toString(size))) {
+        if (!Set.of("f8", "f4", "i8", "i4", "u1").contains(kind + Integer.toString(size))) {
             throw new BadInputException(file + ": unsupported dtype " + d.group(0) + " (float64 expected)");
         }
         if (buf.remaining() != count * size) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,9 +115,9 @@ public final class TraceFiles {
             }
             INDArray a = Npy.read(file, DataType.DOUBLE);
             long[] want = shape.stream().mapToLong(Long::longValue).toArray();
-            if (!java.util.Arrays.equals(a.shape(), want)) {
+            if (!Arrays.equals(a.shape(), want)) {
                 throw new BadInputException(file + ": shape "
-                        + java.util.Arrays.toString(a.shape()) + " but index.json says " + shape);
+                        + Arrays.toString(a.shape()) + " but index.json says " + shape);
             }
             out.put(name, a);
         }

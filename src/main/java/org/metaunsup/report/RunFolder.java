@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.io.AtomicFiles;
+import org.metaunsup.util.BuildInfo;
 import org.metaunsup.util.ThreadSettings;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -44,7 +50,7 @@ public final class RunFolder {
         FAILED;
 
         String json() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -107,12 +113,12 @@ public final class RunFolder {
      * @param dir a run folder
      * @return the config name its manifest records ({@link #create} writes it), if it can be read
      */
-    public static java.util.Optional<String> recordedConfigName(Path dir) {
+    public static Optional<String> recordedConfigName(Path dir) {
         try {
             String n = new ObjectMapper().readTree(dir.resolve(MANIFEST).toFile()).path("config").asText("");
-            return n.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(n);
+            return n.isBlank() ? Optional.empty() : Optional.of(n);
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -120,12 +126,12 @@ public final class RunFolder {
      * @param dir a run folder
      * @return the run seed its manifest records under {@code seeds.run}, if it can be read
      */
-    public static java.util.OptionalLong recordedRunSeed(Path dir) {
+    public static OptionalLong recordedRunSeed(Path dir) {
         try {
             JsonNode seed = new ObjectMapper().readTree(dir.resolve(MANIFEST).toFile()).path("seeds").path("run");
-            return seed.canConvertToLong() ? java.util.OptionalLong.of(seed.asLong()) : java.util.OptionalLong.empty();
+            return seed.canConvertToLong() ? OptionalLong.of(seed.asLong()) : OptionalLong.empty();
         } catch (IOException e) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
     }
 
@@ -143,8 +149,8 @@ public final class RunFolder {
         Path file = dir.resolve(MANIFEST);
         Map<String, Object> m = Files.isRegularFile(file)
                 ? new LinkedHashMap<>(new ObjectMapper().readValue(file.toFile(), Map.class)) : new LinkedHashMap<>();
-        java.util.List<Object> resumed = new java.util.ArrayList<>();
-        if (m.get("resumed") instanceof java.util.List<?> l) {
+        List<Object> resumed = new ArrayList<>();
+        if (m.get("resumed") instanceof List<?> l) {
             resumed.addAll(l);
         }
         Map<String, Object> e = new LinkedHashMap<>();
@@ -203,11 +209,11 @@ public final class RunFolder {
 
     /** @return the project version from the jar manifest, or "dev" */
     public static String version() {
-        return org.metaunsup.util.BuildInfo.version();
+        return BuildInfo.version();
     }
 
     /** @return the commit stamped at build time ({@link org.metaunsup.util.BuildInfo}), or "unknown" */
     public static String commit() {
-        return org.metaunsup.util.BuildInfo.commit();
+        return BuildInfo.commit();
     }
 }

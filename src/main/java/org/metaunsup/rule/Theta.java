@@ -3,6 +3,7 @@ package org.metaunsup.rule;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.metaunsup.config.ThetaInit;
 import org.metaunsup.util.TruncatedNormal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -92,7 +93,7 @@ public final class Theta {
      * @param dtype floating type of the arrays
      * @return fresh θ
      */
-    public static Theta initial(ThetaSpec spec, org.metaunsup.config.ThetaInit how, long seed, DataType dtype) {
+    public static Theta initial(ThetaSpec spec, ThetaInit how, long seed, DataType dtype) {
         return switch (how) {
             case META -> init(spec, seed, dtype);
             case HEBBIAN -> HebbianTheta.init(spec, seed, dtype);

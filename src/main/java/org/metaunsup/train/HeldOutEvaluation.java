@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.DataSplits;
+import org.metaunsup.data.Dataset;
 import org.metaunsup.data.Datasets;
+import org.metaunsup.data.Glyphs;
 import org.metaunsup.eval.CurveChart;
 import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.EvalData;
@@ -20,7 +26,9 @@ import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.Evaluation;
 import org.metaunsup.eval.MeanSe;
 import org.metaunsup.eval.method.RuleMethod;
+import org.metaunsup.io.AtomicFiles;
 import org.metaunsup.rule.Theta;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -172,9 +180,9 @@ public final class HeldOutEvaluation implements AutoCloseable {
      */
     static List<EvalData> validationTasks(int side, int tasks) {
         DataSplits g = Datasets.load("glyphs" + side);
-        org.metaunsup.data.Dataset v = g.test();
-        List<String> scriptOf = org.metaunsup.data.Glyphs.classScripts("validation");
-        Map<String, List<Integer>> byScript = new java.util.TreeMap<>();
+        Dataset v = g.test();
+        List<String> scriptOf = Glyphs.classScripts("validation");
+        Map<String, List<Integer>> byScript = new TreeMap<>();
         for (int c = 0; c < scriptOf.size(); c++) {
             byScript.computeIfAbsent(scriptOf.get(c), k -> new ArrayList<>()).add(c);
         }
@@ -183,7 +191,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
         for (int t = 0; t < tasks; t++) {
             String script = scripts.get(t % scripts.size());
             int[] pool = byScript.get(script).stream().mapToInt(Integer::intValue).toArray();
-            java.util.SplittableRandom rng = org.metaunsup.util.Seeds.stream(SEED, "validation-task-" + t);
+            SplittableRandom rng = Seeds.stream(SEED, "validation-task-" + t);
             int k = Math.min(VALIDATION_WAYS, pool.length);
             for (int i = 0; i < k; i++) {   // partial Fisher-Yates: k distinct classes
                 int j = i + rng.nextInt(pool.length - i);
@@ -191,8 +199,8 @@ public final class HeldOutEvaluation implements AutoCloseable {
                 pool[i] = pool[j];
                 pool[j] = x;
             }
-            int[] classes = java.util.Arrays.copyOf(pool, k);
-            org.metaunsup.data.Dataset sub = v.classSubset("glyphs" + side + "-validation-task" + t + " (" + script + ")",
+            int[] classes = Arrays.copyOf(pool, k);
+            Dataset sub = v.classSubset("glyphs" + side + "-validation-task" + t + " (" + script + ")",
                     classes);
             out.add(EvalData.of(new DataSplits(sub.name(), sub, sub, g.files())));
         }
@@ -269,7 +277,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
         for (int t = 0; t < validation.size(); t++) {
             EvalData d = validation.get(t);
             List<CurvePoint> pts = measure(theta, d, Math.min(query, d.heldOutCount() / 2), 1,
-                    org.metaunsup.util.Seeds.derive(SEED, "validation-" + t), stop);
+                    Seeds.derive(SEED, "validation-" + t), stop);
             out[0][t] = at(pts, innerSteps, CurvePoint.Metric.META_LOSS).mean();
             out[1][t] = at(pts, innerSteps, CurvePoint.Metric.RIDGE_ACCURACY).mean();
         }
@@ -310,7 +318,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
     }
 
     private void writeBest() throws IOException {
-        org.metaunsup.io.AtomicFiles.writeString(runDir.resolve(BEST_FILE),
+        AtomicFiles.writeString(runDir.resolve(BEST_FILE),
                 new com.fasterxml.jackson.databind.ObjectMapper()
                         .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(best) + "\n");
@@ -318,7 +326,7 @@ public final class HeldOutEvaluation implements AutoCloseable {
 
     /** @return the best evaluation so far by validation (as written to best.json), or null */
     public Map<String, Object> best() {
-        return best == null ? null : java.util.Collections.unmodifiableMap(best);
+        return best == null ? null : Collections.unmodifiableMap(best);
     }
 
     private List<CurvePoint> measure(Theta theta, EvalData data, int q, BooleanSupplier stop) {

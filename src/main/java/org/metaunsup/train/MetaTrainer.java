@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.metaunsup.BadInputException;
 import org.metaunsup.DivergenceException;
@@ -138,7 +139,7 @@ public final class MetaTrainer {
         /** Applied to every truncation before the learner sees it (e.g. to inject a NaN). */
         public UnaryOperator<Truncation> tap = UnaryOperator.identity();
         /** Replaces the engine ({@code Engine} for the given trainer inputs), or null for the usual one. */
-        public java.util.function.Function<MetaTrainer, Engine> engine;
+        public Function<MetaTrainer, Engine> engine;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.config.ThetaInit;
 import org.metaunsup.data.DataSplits;
 
 /**
@@ -30,7 +31,7 @@ record RunProvenance(ExperimentConfig config, MetaTrainer.Options options) {
         extra.put("steps_target", options.steps() == 0 ? null : options.steps());
         extra.put("dtype", options.dtype().name());
         extra.put("training_data", trainingData());
-        extra.put("theta_init", config.outer().init().key() + (config.outer().init() == org.metaunsup.config.ThetaInit.META
+        extra.put("theta_init", config.outer().init().key() + (config.outer().init() == ThetaInit.META
                 ? " (docs/METHOD.md#theta-init)" : " (hand-designed learner, docs/METHOD.md#hand-init)"));
         extra.put("held_out_evaluation", options.evalSteps() == 0 ? "none" : options.evalSteps() + " inner steps, "
                 + options.evalSeeds() + " seeds (fixed seed " + HeldOutEvaluation.SEED + "), 10 shots, up to 1000 "

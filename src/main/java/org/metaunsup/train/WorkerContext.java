@@ -1,8 +1,12 @@
 package org.metaunsup.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.metaunsup.BadInputException;
+import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.DatasetMix;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Augmentation;
@@ -11,9 +15,8 @@ import org.metaunsup.data.Datasets;
 import org.metaunsup.data.Task;
 import org.metaunsup.data.TaskConfig;
 import org.metaunsup.data.TaskSampler;
-import org.metaunsup.unroll.GraphStore;
-import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.rule.Theta;
+import org.metaunsup.unroll.GraphStore;
 import org.metaunsup.unroll.ObjectiveGraph;
 import org.metaunsup.unroll.RuleStep;
 import org.metaunsup.unroll.UnrollGraphCache;
@@ -49,7 +52,7 @@ public final class WorkerContext implements AutoCloseable {
     private final DataType dtype;
     private Task lastTask;
     /** The forward estimators' graphs, by architecture (small: one step, no gradient function). */
-    private final java.util.Map<String, ForwardGraphs> forward = new java.util.HashMap<>();
+    private final Map<String, ForwardGraphs> forward = new HashMap<>();
 
     /**
      * The graphs the forward estimators (es, pes) step a task with.
@@ -182,7 +185,7 @@ public final class WorkerContext implements AutoCloseable {
         for (DatasetMix.Entry e : config.task().datasets().entries()) {
             DataSplits d = Datasets.load(e.name() + side);
             int[] counts = d.train().classCounts();
-            int[] sorted = java.util.Arrays.stream(counts).filter(c -> c >= tc.supportPerClass() + tc.queryPerClass() + 1)
+            int[] sorted = Arrays.stream(counts).filter(c -> c >= tc.supportPerClass() + tc.queryPerClass() + 1)
                     .sorted().toArray();
             int ways = tc.ways();
             long pool = 0;
@@ -236,7 +239,7 @@ public final class WorkerContext implements AutoCloseable {
      * @return this thread's one-step and objective graphs of that architecture, built on first use
      */
     public ForwardGraphs forwardGraphs(BaseModelConfig base, Theta theta) {
-        return forward.computeIfAbsent(java.util.Arrays.toString(base.widths()) + base.activation(),
+        return forward.computeIfAbsent(Arrays.toString(base.widths()) + base.activation(),
                 k -> new ForwardGraphs(new RuleStep(config.graph(), base, theta, dtype),
                         new ObjectiveGraph(base, config.objective(), dtype)));
     }

@@ -193,7 +193,7 @@ public final class GraphStore {
             if ((t == VariableType.VARIABLE || t == VariableType.CONSTANT) && grad.hasVariable(v.name())) {
                 INDArray mine = v.getArr();
                 INDArray theirs = grad.getVariable(v.name()).getArr();
-                if (mine == null || theirs == null || !java.util.Arrays.equals(mine.shape(), theirs.shape())
+                if (mine == null || theirs == null || !Arrays.equals(mine.shape(), theirs.shape())
                         || mine.dataType() != theirs.dataType()) {
                     throw new IOException("variable " + v.name() + " does not match the graph");
                 }

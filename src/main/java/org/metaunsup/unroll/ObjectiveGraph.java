@@ -1,6 +1,7 @@
 package org.metaunsup.unroll;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class ObjectiveGraph {
 
     /** A task keeps its permutation for all its evaluations: build its matrix once. */
     private INDArray permMatrix(int[] perm) {
-        if (!java.util.Arrays.equals(perm, lastPerm)) {
+        if (!Arrays.equals(perm, lastPerm)) {
             lastPermMatrix = Permutation.matrix(perm, dtype);
             lastPerm = perm.clone();
         }

@@ -3,6 +3,8 @@ package org.metaunsup.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
@@ -51,8 +53,8 @@ class FlopModelTest {
         assertEquals(f[1] - f[0], f[2] - f[1], 1e-9 * f[2]);
     }
 
-    private static java.util.Map<String, String> withBatch(int b) {
-        java.util.Map<String, String> p = new java.util.LinkedHashMap<>(TINY.toProperties());
+    private static Map<String, String> withBatch(int b) {
+        Map<String, String> p = new LinkedHashMap<>(TINY.toProperties());
         p.put("inner.batch", Integer.toString(b));
         return p;
     }

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,7 +167,7 @@ class BadInputContractTest {
         r.add(verify("verify: .npy truncated", "data bytes", sb -> {
             Path f = sb.resolve("trace/input__x0.npy");
             byte[] b = Files.readAllBytes(f);
-            Files.write(f, java.util.Arrays.copyOf(b, b.length - 8));
+            Files.write(f, Arrays.copyOf(b, b.length - 8));
         }));
         r.add(verify("verify: .npy shape differs from index", "but index.json says",
                 sb -> Npy.writeDouble(sb.resolve("trace/input__x0.npy"), Nd4j.zeros(DataType.DOUBLE, 7, 16))));
@@ -237,7 +241,7 @@ class BadInputContractTest {
 
     /** A tiny invariance run with one option set to a bad value (the others valid). */
     private static String[] invariance(String option, String value) {
-        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>(java.util.Map.of("--permutations", "1",
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("--permutations", "1",
                 "--steps", "1", "--seeds", "2"));
         opts.put(option, value);
         List<String> a = new ArrayList<>(List.of("invariance", "--rule", "random", "--config", "tiny"));
@@ -292,7 +296,7 @@ class BadInputContractTest {
 
     /** A tiny transfer study into {sb}/run with one option replaced or added. */
     private static String[] transfer(String option, String value) {
-        Map<String, String> o = new java.util.LinkedHashMap<>(Map.of("--rule", "random", "--config", "tiny",
+        Map<String, String> o = new LinkedHashMap<>(Map.of("--rule", "random", "--config", "tiny",
                 "--widths", "6", "--depths", "1", "--steps", "1", "--seeds", "1", "--out", "{sb}/run"));
         o.put(option, value);
         List<String> args = new ArrayList<>(List.of("transfer"));
@@ -307,7 +311,7 @@ class BadInputContractTest {
     private static String goldenTheta() {
         try {
             return Path.of(BadInputContractTest.class.getResource("/golden/theta-tiny/rule.theta.fb").toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -367,7 +371,7 @@ class BadInputContractTest {
                             MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
-                } catch (java.security.NoSuchAlgorithmException e) {
+                } catch (NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }
             });

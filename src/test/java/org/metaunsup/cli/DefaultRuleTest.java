@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.BadInputException;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.IdxWriter;
+import org.metaunsup.examples.Dl4jPipelineExample;
 import org.metaunsup.export.CoreAdapter;
 import org.metaunsup.export.ShippedRules;
 import org.metaunsup.export.ThetaCard;
@@ -130,11 +133,11 @@ class DefaultRuleTest {
 
     @Test
     void theDl4jExampleTakesTheShippedRuleOfItsConfig() throws Exception {
-        org.junit.jupiter.api.Assertions.assertThrows(org.metaunsup.BadInputException.class,
-                () -> org.metaunsup.examples.Dl4jPipelineExample.defaultRule("tiny"));
+        Assertions.assertThrows(BadInputException.class,
+                () -> Dl4jPipelineExample.defaultRule("tiny"));
         Path tiny = shipTiny();
-        assertEquals(tiny, org.metaunsup.examples.Dl4jPipelineExample.defaultRule("tiny").file());
-        assertEquals(models.resolve("small.theta.fb"), org.metaunsup.examples.Dl4jPipelineExample.defaultRule("small")
+        assertEquals(tiny, Dl4jPipelineExample.defaultRule("tiny").file());
+        assertEquals(models.resolve("small.theta.fb"), Dl4jPipelineExample.defaultRule("small")
                 .file());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.export.LearnedRule;
@@ -24,7 +25,7 @@ class DemoRuleFileTest {
         assertTrue(Files.readString(out.resolve("manifest.json")).contains(rule.toString()));
 
         Path bad = tmp.resolve("bad.theta.fb");
-        Files.write(bad, java.util.Arrays.copyOf(Files.readAllBytes(rule), 5000));
+        Files.write(bad, Arrays.copyOf(Files.readAllBytes(rule), 5000));
         CliRunner.Result b = CliRunner.run("demo", "--config", "tiny", "--rule", bad.toString(), "--steps", "2",
                 "--out", tmp.resolve("d2").toString());
         assertEquals(2, b.code());

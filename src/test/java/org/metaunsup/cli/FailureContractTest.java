@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,15 +99,15 @@ class FailureContractTest {
 
     @Test
     void anInternalErrorIsOneLineWithExitCode1() {
-        java.io.StringWriter sw = new java.io.StringWriter();
+        StringWriter sw = new StringWriter();
         int code = Failures.report(new RuntimeException("wrapped", new IllegalStateException("boom\nsecond line")),
-                new java.io.PrintWriter(sw), false);
+                new PrintWriter(sw), false);
         assertEquals(1, code);
         assertEquals(List.of("internal error: java.lang.IllegalStateException: boom | second line "
                 + "(--verbose shows the stack trace)"), sw.toString().lines().toList());
         sw.getBuffer().setLength(0);
         assertEquals(1, Failures.report(new RuntimeException(new OutOfMemoryError("Physical memory usage is too high")),
-                new java.io.PrintWriter(sw), false));
+                new PrintWriter(sw), false));
         assertTrue(sw.toString().startsWith("error: out of memory"), sw.toString());
         assertEquals(1, sw.toString().lines().count());
     }

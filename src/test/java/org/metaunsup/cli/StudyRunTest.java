@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -85,7 +86,7 @@ class StudyRunTest {
     }
 
     private static String fieldAfter(JsonNode m, String key, int k) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         m.fieldNames().forEachRemaining(names::add);
         return names.get(names.indexOf(key) + k);
     }

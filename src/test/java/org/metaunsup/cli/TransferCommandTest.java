@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ class TransferCommandTest {
 
         byte[] png = Files.readAllBytes(out.resolve("transfer.png"));
         assertTrue(png.length > 5000, "a non-empty figure");
-        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
 
         ObjectMapper json = new ObjectMapper();
         JsonNode figures = json.readTree(out.resolve("figures.json").toFile()).get("figures").get(0);

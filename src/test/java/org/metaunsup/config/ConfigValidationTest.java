@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +130,7 @@ class ConfigValidationTest {
         assertFalse(old.task().stagger());
         // A run started before these keys keeps its identity (checkpoint digest) while they are at
         // the values that mean their absence; a key set otherwise is part of it.
-        java.util.Set<String> neutral = java.util.Set.of("outer.estimator", "outer.sigma", "outer.pairs",
+        Set<String> neutral = Set.of("outer.estimator", "outer.sigma", "outer.pairs",
                 "outer.forward_truncation", "task.pool", "task.stagger");
         assertEquals(m.keySet(), ConfigKeys.identity(old).keySet());
         assertTrue(ConfigKeys.identity(c).keySet().containsAll(neutral));
@@ -139,7 +141,7 @@ class ConfigValidationTest {
         assertTrue(ConfigKeys.identity(ConfigLoader.resolve("hebb", h)).containsKey("outer.init"));
         for (String b : new String[] {"tiny", "small", "paper"}) {
             ExperimentConfig d = ConfigLoader.load(b);
-            assertTrue(java.util.Collections.disjoint(neutral, ConfigKeys.identity(d).keySet()), b);
+            assertTrue(Collections.disjoint(neutral, ConfigKeys.identity(d).keySet()), b);
             assertEquals(Estimator.BACKPROP, d.outer().estimator(), b);
             assertEquals(TaskDistributionConfig.POOL_WORKERS, d.task().pool(), b);
             assertFalse(d.task().stagger(), b);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ class GlyphsCorpusTest {
         assertTrue(train.contains(Glyphs.LATIN));
         // The validation scripts are those the hash puts first among the rendered scripts.
         List<String> rendered = Stream.concat(train.stream(), validation.stream())
-                .filter(s -> !s.equals(Glyphs.LATIN)).sorted(java.util.Comparator.comparingLong(
+                .filter(s -> !s.equals(Glyphs.LATIN)).sorted(Comparator.comparingLong(
                         GlyphsGenerator::splitHash)).toList();
         assertEquals(validation, new HashSet<>(rendered.subList(0, validation.size())));
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,13 +103,13 @@ class ShippedDataTest {
         StackedMnist b = StackedMnist.of("s", digits, 500, 7);
         StackedMnist c = StackedMnist.of("s", digits, 500, 8);
         assertArrayEquals(a.labels(), b.labels());
-        assertTrue(!java.util.Arrays.equals(a.labels(), c.labels()));
+        assertTrue(!Arrays.equals(a.labels(), c.labels()));
         assertEquals(3 * 784, a.dim());
         for (int i = 0; i < 50; i++) {
             int[] s = a.sourcesOf(i);
             assertEquals(100 * digits.label(s[0]) + 10 * digits.label(s[1]) + digits.label(s[2]), a.label(i));
             float[] img = a.image(i);
-            assertArrayEquals(digits.image(s[1]), java.util.Arrays.copyOfRange(img, 784, 1568));
+            assertArrayEquals(digits.image(s[1]), Arrays.copyOfRange(img, 784, 1568));
         }
         Dataset small = a.downsample(14);
         assertEquals(3 * 196, small.dim());
@@ -116,7 +118,7 @@ class ShippedDataTest {
 
     /** Minimal CSV split honouring double quotes. */
     static String[] parseCsv(String line) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean q = false;
         for (int i = 0; i < line.length(); i++) {

@@ -26,6 +26,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -71,8 +72,8 @@ class RuleFeatureExtractorTest {
                 act + ": DL4J differs by " + sameDiff.sub(dl4j).amaxNumber());
         assertTrue(ex.statistics().features(m, x).sub(dl4j).amaxNumber().doubleValue() <= 1e-9 * scale);
         // Inference is one fixed function: a row's features do not depend on its batch.
-        INDArray three = ex.network(DataType.DOUBLE).output(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()), false);
+        INDArray three = ex.network(DataType.DOUBLE).output(x.get(NDArrayIndex.interval(0, 3),
+                NDArrayIndex.all()), false);
         assertTrue(three.sub(dl4j.getRows(0, 1, 2)).amaxNumber().doubleValue() <= 1e-12 * scale);
     }
 

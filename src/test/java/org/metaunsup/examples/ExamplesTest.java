@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.metaunsup.export.LearnedRule;
+import org.metaunsup.eval.CurvePoint;
+import org.metaunsup.eval.curves.CurveTable;
 import org.metaunsup.eval.curves.InnerLoop;
+import org.metaunsup.export.LearnedRule;
 import org.metaunsup.unroll.MetaGradient;
 
 /** The notebook-equivalent examples run and return sensible numbers (tiny settings). */
@@ -28,14 +30,14 @@ class ExamplesTest {
 
     @Test
     void evaluateRuleExampleScoresTheRuleAndTheBaselineOnANewArchitecture() {
-        org.metaunsup.eval.curves.CurveTable t = EvaluateRuleExample.run("tiny", "random", "5x3,4", 2, 2);
-        assertEquals(java.util.List.of("rule-init", "none"), t.methods());
+        CurveTable t = EvaluateRuleExample.run("tiny", "random", "5x3,4", 2, 2);
+        assertEquals(List.of("rule-init", "none"), t.methods());
         for (String m : t.methods()) {
-            assertEquals(java.util.List.of(0, 1, 2), t.rows(m).stream().map(r -> r.step()).toList());
+            assertEquals(List.of(0, 1, 2), t.rows(m).stream().map(r -> r.step()).toList());
             for (var row : t.rows(m)) {
-                double acc = row.values().get(org.metaunsup.eval.CurvePoint.Metric.RIDGE_ACCURACY).mean();
+                double acc = row.values().get(CurvePoint.Metric.RIDGE_ACCURACY).mean();
                 assertTrue(acc >= 0 && acc <= 1, m + " " + acc);
-                assertTrue(Double.isFinite(row.values().get(org.metaunsup.eval.CurvePoint.Metric.META_LOSS).mean()));
+                assertTrue(Double.isFinite(row.values().get(CurvePoint.Metric.META_LOSS).mean()));
             }
         }
     }
@@ -43,11 +45,11 @@ class ExamplesTest {
     @Test
     void metaTrainTinyExampleWritesMetricsCheckpointsAndThetaFiles(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
-        java.util.List<Double> losses = MetaTrainTinyExample.run(run, 3);
+        List<Double> losses = MetaTrainTinyExample.run(run, 3);
         assertEquals(3, losses.size());
         losses.forEach(l -> assertTrue(Double.isFinite(l) && l > 0, "meta-loss " + l));
-        assertEquals(4, java.nio.file.Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 3 steps");
-        try (var files = java.nio.file.Files.list(run.resolve("theta"))) {
+        assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 3 steps");
+        try (var files = Files.list(run.resolve("theta"))) {
             assertTrue(files.anyMatch(f -> f.toString().endsWith(".theta.fb")), "a theta file per checkpoint");
         }
     }

@@ -2,6 +2,7 @@ package org.metaunsup.export;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
@@ -60,9 +61,9 @@ public final class GoldenThetaFile {
     }
 
     static PhiState read(Path dir, String prefix, int depth) {
-        List<INDArray> w = new java.util.ArrayList<>();
-        List<INDArray> v = new java.util.ArrayList<>();
-        List<INDArray> b = new java.util.ArrayList<>();
+        List<INDArray> w = new ArrayList<>();
+        List<INDArray> v = new ArrayList<>();
+        List<INDArray> b = new ArrayList<>();
         for (int l = 1; l <= depth; l++) {
             w.add(Npy.read(dir.resolve(prefix + "__W" + l + ".npy"), DataType.DOUBLE));
             v.add(Npy.read(dir.resolve(prefix + "__V" + l + ".npy"), DataType.DOUBLE));

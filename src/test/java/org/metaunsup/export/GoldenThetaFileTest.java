@@ -1,18 +1,19 @@
 package org.metaunsup.export;
 
-import org.metaunsup.basemodel.PhiState;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.io.Npy;
 import org.metaunsup.testing.DoublePrecision;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The committed θ file (written by {@link GoldenThetaFile}) still loads and reproduces its
@@ -57,7 +58,7 @@ class GoldenThetaFileTest {
     }
 
     private static void close(INDArray expected, INDArray actual, String what) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
+        assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what);
         double scale = Math.max(1e-30, expected.amaxNumber().doubleValue());
         double rel = expected.sub(actual).amaxNumber().doubleValue() / scale;
         assertTrue(rel <= TOL, what + " differs from the golden file by " + rel + " relative");

@@ -1,10 +1,12 @@
 package org.metaunsup.export;
 
 import java.io.File;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ public final class ThetaFileProbe {
         List<String> outputs = new ArrayList<>();
         for (SDVariable v : plain.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE && v.name().startsWith("theta/")) {
-                names.append(v.name()).append(' ').append(java.util.Arrays.toString(v.getArr().shape())).append('\n');
+                names.append(v.name()).append(' ').append(Arrays.toString(v.getArr().shape())).append('\n');
             }
             if (v.name().startsWith("unroll/phi/")) {
                 outputs.add(v.name());
@@ -48,7 +50,7 @@ public final class ThetaFileProbe {
         Map<String, INDArray> ph = new HashMap<>();
         for (File f : dir.toFile().listFiles((d, n) -> n.startsWith("ph-") && n.endsWith(".bin"))) {
             String enc = f.getName().substring(3, f.getName().length() - 4);
-            ph.put(java.net.URLDecoder.decode(enc, StandardCharsets.UTF_8), Nd4j.readBinary(f));
+            ph.put(URLDecoder.decode(enc, StandardCharsets.UTF_8), Nd4j.readBinary(f));
         }
         Map<String, INDArray> out = plain.output(ph, outputs);
         for (String o : outputs) {

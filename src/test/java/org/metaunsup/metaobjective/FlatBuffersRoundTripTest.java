@@ -5,17 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaunsup.testing.DoublePrecision;
 import org.metaunsup.testing.FreshJvm;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.metaunsup.testing.DoublePrecision;
 
 /**
  * A graph containing the differentiable solve survives {@code asFlatFile}/{@code fromFlatFile}
@@ -79,7 +80,7 @@ class FlatBuffersRoundTripTest {
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
         assertEquals(expected.dataType(), actual.dataType(), what);
-        assertTrue(java.util.Arrays.equals(expected.shape(), actual.shape()), what + " shape");
+        assertTrue(Arrays.equals(expected.shape(), actual.shape()), what + " shape");
         double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
         System.out.printf("round trip %s: max |diff| %.3e%n", what, maxDiff);
         assertTrue(maxDiff <= 1e-12, what + ": max |diff| " + maxDiff);

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.metaunsup.testing.DoublePrecision;
 import org.metaunsup.testing.FiniteDifference;
 import org.metaunsup.testing.TestArrays;
 import org.nd4j.autodiff.samediff.NameScope;
@@ -18,8 +21,6 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.metaunsup.testing.DoublePrecision;
 
 @ExtendWith(DoublePrecision.class)
 class RidgeObjectiveTest {
@@ -83,7 +84,7 @@ class RidgeObjectiveTest {
             double loss = out.get("meta/loss").getDouble(0);
             double rel = Math.abs(loss - ref.loss()) / Math.abs(ref.loss());
             System.out.printf("ridge reference %s: loss %.15f ref %.15f rel %.2e, acc %s/%s%n",
-                    java.util.Arrays.toString(shape), loss, ref.loss(), rel,
+                    Arrays.toString(shape), loss, ref.loss(), rel,
                     out.get("meta/supportAccuracy").getDouble(0),
                     out.get("meta/queryAccuracy").getDouble(0));
             assertTrue(rel < 1e-10, "loss " + loss + " vs reference " + ref.loss());

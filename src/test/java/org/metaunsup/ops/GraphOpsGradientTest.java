@@ -3,6 +3,7 @@ package org.metaunsup.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Our replacement expressions: the stock values, gradients checked by central finite differences
@@ -45,7 +47,7 @@ class GraphOpsGradientTest {
             assertEquals(want, value, "forward equals x * y");
             for (String v : new String[] {"x", "y"}) {
                 FiniteDifference.Report r = new FiniteDifference(sd, loss.name(), none).check(v);
-                assertTrue(r.maxAbsError() < 1e-8 * r.maxAbsAnalytic(), v + " axes " + java.util.Arrays.toString(axes) + ": " + r);
+                assertTrue(r.maxAbsError() < 1e-8 * r.maxAbsAnalytic(), v + " axes " + Arrays.toString(axes) + ": " + r);
             }
         }
     }
@@ -72,7 +74,7 @@ class GraphOpsGradientTest {
         SDVariable loss = out.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, 4, 6, 3))).sum();
         sd.setLossVariables(loss.name());
         INDArray value = sd.output(new HashMap<>(), out.name()).get(out.name());
-        assertEquals(org.nd4j.linalg.ops.transforms.Transforms.relu(xv, true), value, "forward equals max(x, 0)");
+        assertEquals(Transforms.relu(xv, true), value, "forward equals max(x, 0)");
         // Finite differences away from the kink (a step of 1e-6 across 0 sees the kink).
         xv.putScalar(0, 0.3);
         FiniteDifference.Report r = new FiniteDifference(sd, loss.name(), new HashMap<>()).check("x");

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.RuleConfig;
@@ -68,7 +70,7 @@ class FlatThetaTest {
         ThetaSpec spec = spec();
         Theta theta = Theta.init(spec, 11, DataType.FLOAT);
         assertEquals(DataType.FLOAT, theta.dataType());
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        SplittableRandom rng = new SplittableRandom(11);
         ThetaSpec.Tensor first = spec.tensors().get(0);
         double std = 1.0 / Math.sqrt(first.fanIn());
         assertEquals((float) (std * TruncatedNormal.draw(rng)), theta.get(first.name()).getFloat(0), 0f);
@@ -114,7 +116,7 @@ class FlatThetaTest {
         assertTrue(e.getMessage().contains("another theta spec"), e.getMessage());
         assertThrows(BadInputException.class, () -> ThetaGradient.fromBytes(spec(), bytes));
         assertThrows(BadInputException.class,
-                () -> Theta.fromBytes(spec(), java.util.Arrays.copyOf(bytes, bytes.length - 8)));
+                () -> Theta.fromBytes(spec(), Arrays.copyOf(bytes, bytes.length - 8)));
     }
 
     @Test

@@ -2,22 +2,23 @@ package org.metaunsup.rule;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.metaunsup.basemodel.BaseModelGraph;
 import org.metaunsup.basemodel.PhiVars;
 import org.metaunsup.config.Activation;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
+import org.metaunsup.testing.DoublePrecision;
 import org.metaunsup.testing.FiniteDifference;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.metaunsup.testing.DoublePrecision;
 
 /**
  * Double-precision finite-difference checks of every building block of the rule with respect to
@@ -46,11 +47,11 @@ class RuleBlocksGradientTest {
         report(sd, new HashMap<>(), loss, inputs);
     }
 
-    private void report(SameDiff sd, java.util.Map<String, INDArray> placeholders, String loss, String... inputs) {
+    private void report(SameDiff sd, Map<String, INDArray> placeholders, String loss, String... inputs) {
         loss = sd.getVariable(loss).name();
         sd.setLossVariables(loss);
         // A block uses only some of a free layer's inputs; SameDiff refuses the others.
-        java.util.Map<String, INDArray> used = new HashMap<>(placeholders);
+        Map<String, INDArray> used = new HashMap<>(placeholders);
         used.keySet().removeIf(name -> !sd.hasVariable(name));
         FiniteDifference fd = new FiniteDifference(sd, loss, used).absFloor(1e-4);
         for (String in : inputs) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,7 +66,7 @@ class DamagedCheckpointTest {
             }
             case "truncated" -> {
                 byte[] b = Files.readAllBytes(bin);
-                Files.write(bin, java.util.Arrays.copyOf(b, b.length - 7));
+                Files.write(bin, Arrays.copyOf(b, b.length - 7));
             }
             case "no-manifest" -> Files.delete(ckptDir.resolve(name + ".json"));
             case "no-state" -> Files.delete(bin);

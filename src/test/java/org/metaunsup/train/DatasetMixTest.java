@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.DatasetMix;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.data.Task;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** task.datasets: parsing and checking, proportions from the seed, determinism, the single-dataset default. */
@@ -58,7 +60,7 @@ class DatasetMixTest {
         int n = 20000;
         int glyphs = 0;
         for (long i = 0; i < n; i++) {
-            long taskSeed = org.metaunsup.util.Seeds.derive(7, "task-data/w0/task" + i);
+            long taskSeed = Seeds.derive(7, "task-data/w0/task" + i);
             int k = WorkerContext.datasetOf(mix, taskSeed);
             assertEquals(k, WorkerContext.datasetOf(mix, taskSeed), "a pure function of the task seed");
             glyphs += k == 0 ? 1 : 0;
@@ -75,13 +77,13 @@ class DatasetMixTest {
              WorkerContext b = new WorkerContext(c, 3, DataType.FLOAT, 1)) {
             int seen = 0;
             for (long i = 0; i < 40; i++) {
-                long seed = org.metaunsup.util.Seeds.derive(3, "task-data/w0/task" + i);
+                long seed = Seeds.derive(3, "task-data/w0/task" + i);
                 Task t = a.task(seed);
                 Task u = b.task(seed);
                 String expected = WorkerContext.datasetOf(c.task().datasets(), seed) == 0 ? "glyphs" : "alphabet";
                 assertTrue(t.dataset().name().startsWith(expected), t.dataset().name() + " vs " + expected);
-                assertEquals(java.util.Arrays.toString(t.classes()), java.util.Arrays.toString(u.classes()));
-                assertEquals(java.util.Arrays.toString(t.support().x()), java.util.Arrays.toString(u.support().x()));
+                assertEquals(Arrays.toString(t.classes()), Arrays.toString(u.classes()));
+                assertEquals(Arrays.toString(t.support().x()), Arrays.toString(u.support().x()));
                 seen |= expected.equals("glyphs") ? 1 : 2;
             }
             assertEquals(3, seen, "both datasets drawn");

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The forward estimators and the task pool inside meta-training, one worker (threads engine): the
@@ -51,11 +53,11 @@ class EstimatorTrainingTest {
         TrainFixture.run(TrainFixture.tiny(a, 4, 1, extra), new TrainFixture.Log(), tap);
         double[] straight = TrainFixture.checkpointTheta(a);
         List<Integer> served = seen.stream().map(Truncation::workerId).toList();
-        assertEquals(java.util.Set.of(0, 1, 2), java.util.Set.copyOf(served.subList(0, 3)),
+        assertEquals(Set.of(0, 1, 2), Set.copyOf(served.subList(0, 3)),
                 "the first round serves every slot once: " + served);
         List<Long> starts = new ArrayList<>();
         for (Truncation t : seen) {
-            assertTrue(java.util.Arrays.stream(t.gradient()).anyMatch(g -> g != 0) && t.isFinite(),
+            assertTrue(Arrays.stream(t.gradient()).anyMatch(g -> g != 0) && t.isFinite(),
                     "a finite, non-zero estimate");
         }
         for (Truncation t : seen.subList(0, 3)) {
@@ -63,7 +65,7 @@ class EstimatorTrainingTest {
             starts.add(t.after().task().step() - t.k());
             if (est.equals("pes")) {
                 assertEquals(1, t.after().task().particles().size());
-                assertTrue(java.util.Arrays.stream(t.after().task().particles().get(0).xi()).anyMatch(x -> x != 0));
+                assertTrue(Arrays.stream(t.after().task().particles().get(0).xi()).anyMatch(x -> x != 0));
             } else {
                 assertTrue(t.after().task().particles().isEmpty());
             }
@@ -102,7 +104,7 @@ class EstimatorTrainingTest {
         Path pes4 = tmp.resolve("pes4");
         TrainFixture.run(TrainFixture.tiny(es4, 4, 1, es1), new TrainFixture.Log(), null);
         TrainFixture.run(TrainFixture.tiny(pes4, 4, 1, pes1), new TrainFixture.Log(), null);
-        assertFalse(java.util.Arrays.equals(TrainFixture.checkpointTheta(es4), TrainFixture.checkpointTheta(pes4)),
+        assertFalse(Arrays.equals(TrainFixture.checkpointTheta(es4), TrainFixture.checkpointTheta(pes4)),
                 "a slot's second truncation differs between ES and PES");
     }
 

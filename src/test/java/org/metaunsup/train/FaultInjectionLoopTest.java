@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,7 @@ class FaultInjectionLoopTest {
                 List<ProcessHandle> children = p.process.descendants().toList();
                 p.process.destroyForcibly().waitFor();
                 for (ProcessHandle c : children) {
-                    c.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    c.onExit().get(10, TimeUnit.SECONDS);
                 }
                 kind += ", launcher only";
             } else {

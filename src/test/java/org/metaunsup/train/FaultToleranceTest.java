@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.metaunsup.BadInputException;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The long-work contract under faults (docs/RELIABILITY.md), in child JVMs as a user runs them: a
@@ -64,7 +66,7 @@ class FaultToleranceTest {
                 && l.contains("process " + first.process.pid())), out);
         assertTrue(first.process.isAlive(), "the first run is untouched");
         first.killAll();
-        long at = Checkpoint.newest(dir, org.nd4j.linalg.api.buffer.DataType.FLOAT, m -> {}).checkpoint().learner().step();
+        long at = Checkpoint.newest(dir, DataType.FLOAT, m -> {}).checkpoint().learner().step();
         resumeToTarget(dir, config, at + 4, 0);
     }
 
@@ -112,7 +114,7 @@ class FaultToleranceTest {
         assertTrue(malformed.getMessage().contains("not a Spark master URL"), malformed.getMessage());
         long t0 = System.nanoTime();
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();   // free now, nothing listens once closed
         }
         int closed = port;

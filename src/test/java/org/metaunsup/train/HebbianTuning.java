@@ -15,6 +15,7 @@ import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.MeanSe;
 import org.metaunsup.eval.MethodContext;
 import org.metaunsup.testing.HebbianReference;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,7 +58,7 @@ public final class HebbianTuning {
                 EvalProtocol p = new EvalProtocol(steps, every, 1, 10, Math.max(data.classes(),
                         Math.min(1000, data.heldOutCount() / 2)), 5, cfg.objective().lambda());
                 List<CurvePoint> pts = new Evaluation(cfg, arch, data, p,
-                        org.metaunsup.util.Seeds.derive(HeldOutEvaluation.SEED, "validation-" + t), DataType.DOUBLE)
+                        Seeds.derive(HeldOutEvaluation.SEED, "validation-" + t), DataType.DOUBLE)
                         .run(List.of(new Method(new HebbianReference(h, d, cfg.eta()))), null, () -> false).points();
                 at.clear();
                 int i = 0;

@@ -11,6 +11,7 @@ import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.rule.ThetaSpec;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -48,7 +49,7 @@ class LearningSanityTest {
         Path dir = tmp.resolve("run");
         TrainFixture.run(MetaTrainer.Options.threads(dir, cfgFile.toString(), STEPS, 1).withEvaluation(0, 1),
                 new TrainFixture.Log(), null);
-        double[] before = Theta.init(spec, org.metaunsup.util.Seeds.derive(0, "theta-init"), DataType.DOUBLE).toDoubles();
+        double[] before = Theta.init(spec, Seeds.derive(0, "theta-init"), DataType.DOUBLE).toDoubles();
         double[] after = TrainFixture.checkpointTheta(dir);
         double l0 = familyLoss(cfg, spec, before);
         double l1 = familyLoss(cfg, spec, after);

@@ -18,6 +18,7 @@ import org.metaunsup.BadInputException;
 import org.metaunsup.config.ConfigLoader;
 import org.metaunsup.rule.ThetaSpec;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Meta-training on {@code tiny} with the threads engine: files, resume, checkpoints, dropped gradients. */
@@ -121,15 +122,15 @@ class MetaTrainingTest {
         Path other = tmp.resolve("other.properties");
         Files.writeString(other, TrainFixture.CONFIG + "outer.lr = 1e-2\n");
         MetaTrainer.Options o = new MetaTrainer.Options(dir, other.toString(), 2, 1, "threads", null, true, null,
-                org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, 1);
+                DataType.FLOAT, 0, 1);
         BadInputException e = assertThrows(BadInputException.class,
                 () -> TrainFixture.run(o, new TrainFixture.Log(), null));
         assertTrue(e.getMessage().contains("outer.lr"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
         // Without --config, a resume takes the run folder's own.
         MetaTrainer.Options own = new MetaTrainer.Options(dir, null, 2, 1, "threads", null, true, null,
-                org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, 1);
+                DataType.FLOAT, 0, 1);
         assertEquals(2, TrainFixture.run(own, new TrainFixture.Log(), null).step());
-        assertNotNull(Checkpoint.newest(dir, org.nd4j.linalg.api.buffer.DataType.FLOAT, m -> {}));
+        assertNotNull(Checkpoint.newest(dir, DataType.FLOAT, m -> {}));
     }
 }

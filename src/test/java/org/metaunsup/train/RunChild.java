@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.metaunsup.util.Launcher;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -68,7 +69,7 @@ final class RunChild {
         Map<String, String> env = pb.environment();
         if (launcher) {
             // What a user's shell has: none of the settings, so the Launcher relaunches.
-            org.metaunsup.util.Launcher.ENV.keySet().forEach(env::remove);
+            Launcher.ENV.keySet().forEach(env::remove);
             env.remove("METAUNSUP_NO_RELAUNCH");
             env.remove("METAUNSUP_LAUNCHED");
         } else {

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.data.DataLocator;
 import org.metaunsup.util.Launcher;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Meta-training on a real Apache Spark standalone cluster on loopback: a master and two worker
@@ -91,7 +94,7 @@ class SparkClusterTest {
         try (OutputStream f = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(f);
              Stream<Path> s = Files.walk(classes)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
-                jar.putNextEntry(new java.util.jar.JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                jar.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
                 Files.copy(p, jar);
                 jar.closeEntry();
             }
@@ -108,7 +111,7 @@ class SparkClusterTest {
             if (Files.isDirectory(p)) {
                 jar(p, jars.resolve("classes-" + (i++) + ".jar"));
             } else if (p.toString().endsWith(".jar") && Files.isRegularFile(p)
-                    && !Files.exists(jars.resolve(p.getFileName().toString()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    && !Files.exists(jars.resolve(p.getFileName().toString()), LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(jars.resolve(p.getFileName().toString()), p);
             }
         }
@@ -175,7 +178,7 @@ class SparkClusterTest {
     }
 
     private static long newestStep(Path dir) throws IOException {
-        Checkpoint.Found f = Checkpoint.newest(dir, org.nd4j.linalg.api.buffer.DataType.FLOAT, m -> {});
+        Checkpoint.Found f = Checkpoint.newest(dir, DataType.FLOAT, m -> {});
         return f == null ? 0 : f.checkpoint().learner().step();
     }
 

@@ -1,6 +1,7 @@
 package org.metaunsup.train;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +55,7 @@ final class TrainFixture {
     static MetaTrainer.Options tiny(Path dir, long steps, int workers, String extra) throws IOException {
         ProcessSetup.init();
         Path cfg = dir.resolveSibling(dir.getFileName() + "-tiny.properties");
-        java.nio.file.Files.writeString(cfg, CONFIG + extra);
+        Files.writeString(cfg, CONFIG + extra);
         return MetaTrainer.Options.threads(dir, cfg.toString(), steps, workers).withEvaluation(0, 1);
     }
 

@@ -3,6 +3,7 @@ package org.metaunsup.unroll;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,7 +26,7 @@ class ActivationsTest {
     @EnumSource(Activation.class)
     void innerStepAndMetaGradientWorkFor(Activation activation) {
         Map<String, String> m = new LinkedHashMap<>(ConfigLoader.load("tiny").toProperties());
-        m.put("base.activation", activation.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("base.activation", activation.name().toLowerCase(Locale.ROOT));
         ExperimentConfig cfg = ConfigLoader.resolve("tiny-" + activation, m);
         ThetaSpec spec = new ThetaSpec(cfg.rule(), cfg.base().topWidth());
         Theta theta = Theta.init(spec, 3, DataType.FLOAT);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.metaunsup.basemodel.PhiState;
@@ -47,7 +48,7 @@ class FreeWidthGraphTest {
         UnrollGraphCache free = UnrollGraphCache.byMemory(cfg.graph(), 1L << 33, true);
         UnrollGraph a = free.get(UnrollFixture.base(16, 6, 5, 4), 1, true, theta, DataType.DOUBLE);
         UnrollGraph b = free.get(UnrollFixture.base(16, 3, 9, 4), 1, true, theta, DataType.DOUBLE);
-        org.junit.jupiter.api.Assertions.assertSame(a, b);
+        Assertions.assertSame(a, b);
         assertEquals(1, free.builds());
         free.get(UnrollFixture.base(16, 3, 4), 1, true, theta, DataType.DOUBLE);
         free.get(UnrollFixture.base(16, 3, 9, 4), 2, true, theta, DataType.DOUBLE);

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +67,7 @@ class GraphStoreTest {
         MetaGradient want = MetaGradient.compute(first, in);
         Path fb = store.entries().get(0).toPath();
         byte[] bytes = Files.readAllBytes(fb);
-        Files.write(fb, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(fb, Arrays.copyOf(bytes, bytes.length / 2));
 
         UnrollGraph second = UnrollGraph.build(cfg.graph(), cfg.base(), 1, a, true, DataType.DOUBLE);
         assertEquals(GraphStore.Outcome.BUILT, store.ensureGradient(second.sameDiff()));
@@ -103,11 +105,11 @@ class GraphStoreTest {
 
     private static void same(MetaGradient want, MetaGradient got) {
         assertEquals(Double.doubleToLongBits(want.metaLoss()), Double.doubleToLongBits(got.metaLoss()));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(want.stepLoss(), got.stepLoss(), 0.0);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(want.queryAccuracy(), got.queryAccuracy(), 0.0);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(want.gradient().toDoubles(), got.gradient().toDoubles(), 0.0);
+        Assertions.assertArrayEquals(want.stepLoss(), got.stepLoss(), 0.0);
+        Assertions.assertArrayEquals(want.queryAccuracy(), got.queryAccuracy(), 0.0);
+        Assertions.assertArrayEquals(want.gradient().toDoubles(), got.gradient().toDoubles(), 0.0);
         for (int l = 0; l < want.phiAfter().depth(); l++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(want.phiAfter().w().get(l).dup().data().asDouble(),
+            Assertions.assertArrayEquals(want.phiAfter().w().get(l).dup().data().asDouble(),
                     got.phiAfter().w().get(l).dup().data().asDouble(), 0.0);
         }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.metaunsup.config.BaseModelConfig;
@@ -98,7 +99,7 @@ class ReusedArraysTest {
             RuntimePolicy.COMMAND_LINE.install();
             System.setProperty(ReusingMemoryMgr.POOL_MB_PROPERTY, "1");
             Case a2 = make(UnrollFixture.base(16, 12, 8), 2, 61);
-            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<Object> result = new AtomicReference<>();
             Thread t = new Thread(() -> {
                 try {
                     for (int round = 0; round < 3; round++) {

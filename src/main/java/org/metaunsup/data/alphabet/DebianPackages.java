@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +22,7 @@ public final class DebianPackages {
 
     private final Map<String, String> owner = new HashMap<>();
     private final Map<String, String> licences = new HashMap<>();
-    private final java.util.Set<String> installed = new java.util.HashSet<>();
+    private final Set<String> installed = new HashSet<>();
 
     /** Reads every dpkg file list (a few hundred small text files). */
     public DebianPackages() throws IOException {

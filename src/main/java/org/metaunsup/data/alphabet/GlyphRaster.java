@@ -9,6 +9,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.function.Consumer;
 
 /**
  * Rasterises a glyph outline or stroke path MNIST-style: white on black, anti-aliased,
@@ -98,7 +99,7 @@ public final class GlyphRaster {
         return t;
     }
 
-    private static byte[] draw(java.util.function.Consumer<Graphics2D> painter) {
+    private static byte[] draw(Consumer<Graphics2D> painter) {
         BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = img.createGraphics();
         try {

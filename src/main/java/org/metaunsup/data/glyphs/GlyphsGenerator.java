@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.metaunsup.BadInputException;
@@ -135,7 +136,7 @@ public final class GlyphsGenerator {
     public Result generate(Path out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         DebianPackages dpkg = new DebianPackages();
-        for (String p : new java.util.TreeSet<>(config.packages())) {
+        for (String p : new TreeSet<>(config.packages())) {
             if (!dpkg.isInstalled(p)) {
                 throw new BadInputException("font package " + p + " is not installed "
                         + "(scripts/regenerate-glyphs.sh installs the listed packages)");

@@ -2,6 +2,7 @@ package org.metaunsup.eval.filters;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.metaunsup.config.BaseModelConfig;
@@ -48,7 +49,7 @@ public final class FilterFiles {
             double[] mean = new double[c];
             for (int u = 0; u < f.filters().length; u++) {
                 for (int ch = 0; ch < c; ch++) {
-                    float[] one = java.util.Arrays.copyOfRange(f.filters()[u], ch * hw, (ch + 1) * hw);
+                    float[] one = Arrays.copyOfRange(f.filters()[u], ch * hw, (ch + 1) * hw);
                     double max = 0;
                     for (float v : one) {
                         max = Math.max(max, Math.abs(v));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -114,7 +115,7 @@ public final class FilterGrid {
      */
     public byte[] png() throws IOException {
         System.setProperty("java.awt.headless", "true");
-        javax.imageio.ImageIO.setUseCache(false);
+        ImageIO.setUseCache(false);
         int units = rows.isEmpty() ? 0 : rows.get(0).length;
         int n = 0;
         for (int[][] r : rows) {

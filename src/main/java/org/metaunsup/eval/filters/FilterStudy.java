@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import org.metaunsup.BadInputException;
+import org.metaunsup.DivergenceException;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ExperimentConfig;
 import org.metaunsup.eval.EvalData;
-import org.metaunsup.eval.method.RuleStepper;
 import org.metaunsup.eval.UnlabelledStream;
+import org.metaunsup.eval.method.RuleStepper;
 import org.metaunsup.rule.Theta;
 import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,7 +56,7 @@ public final class FilterStudy {
      */
     public FilterStudy(ExperimentConfig config, BaseModelConfig arch, EvalData data, long seed) {
         if (arch.inputWidth() != data.dim()) {
-            throw new org.metaunsup.BadInputException("architecture input width " + arch.inputWidth()
+            throw new BadInputException("architecture input width " + arch.inputWidth()
                     + " differs from the data's " + data.dim());
         }
         this.config = config.withBase(arch);
@@ -87,7 +89,7 @@ public final class FilterStudy {
                     progress.accept(done);
                 }
                 if (!phi.isFinite()) {
-                    throw new org.metaunsup.DivergenceException("the base model under rule " + r.label(), done,
+                    throw new DivergenceException("the base model under rule " + r.label(), done,
                             "non-finite weights", null);
                 }
             }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -152,7 +153,7 @@ public final class InvarianceFiles {
     static byte[] png(InvarianceTable table, String title, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
         // As in CurveChart: no ImageIO disk cache, whose shutdown hooks fail while an interrupted run writes.
-        javax.imageio.ImageIO.setUseCache(false);
+        ImageIO.setUseCache(false);
         CategoryAxis methods = new CategoryAxis("method");
         methods.setCategoryMargin(0.25);
         CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(methods);

@@ -1,6 +1,7 @@
 package org.metaunsup.eval.invariance;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -189,7 +190,7 @@ public final class InvarianceTable {
         Map<Metric, MeanSe> v = new LinkedHashMap<>();
         for (Metric m : Metric.values()) {
             double[] x = bySeed.values().stream().mapToDouble(m::of).toArray();
-            if (m == Metric.PROTOTYPE && java.util.Arrays.stream(x).allMatch(Double::isNaN)) {
+            if (m == Metric.PROTOTYPE && Arrays.stream(x).allMatch(Double::isNaN)) {
                 continue;
             }
             v.put(m, MeanSe.of(x));

@@ -1,6 +1,7 @@
 package org.metaunsup.eval.method;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class BaseFeatures {
      */
     public INDArray features(PhiState phi, INDArray x) {
         if (x.rank() != 2 || x.size(1) != base.inputWidth()) {
-            throw new IllegalArgumentException("inputs " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException("inputs " + Arrays.toString(x.shape())
                     + " do not fit a base model with input width " + base.inputWidth());
         }
         Map<String, INDArray> ph = new HashMap<>();

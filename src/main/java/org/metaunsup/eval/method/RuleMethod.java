@@ -2,6 +2,7 @@ package org.metaunsup.eval.method;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.metaunsup.BadInputException;
 import org.metaunsup.basemodel.PhiState;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.eval.FeatureMethod;
@@ -53,7 +54,7 @@ public final class RuleMethod implements FeatureMethod {
     @Override
     public Run start(MethodContext ctx) {
         if (topUnits != ctx.arch().topWidth()) {
-            throw new org.metaunsup.BadInputException("the rule was trained for " + topUnits
+            throw new BadInputException("the rule was trained for " + topUnits
                     + " top units; the architecture has " + ctx.arch().topWidth()
                     + " (the top width is a property of a trained theta)");
         }

@@ -7,11 +7,13 @@ import org.deeplearning4j.nn.conf.layers.variational.BernoulliReconstructionDist
 import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.MethodContext;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 
@@ -65,7 +67,7 @@ public final class VaeMethod implements FeatureMethod {
             public INDArray features(INDArray x) {
                 // A VAE layer's inference activation is the mean of q(z|x).
                 return net.getLayer(0).activate(x.castTo(net.getLayerWiseConfigurations().getDataType()), false,
-                        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).detach();
+                        LayerWorkspaceMgr.noWorkspaces()).detach();
             }
         };
     }
@@ -83,7 +85,7 @@ public final class VaeMethod implements FeatureMethod {
         BernoulliReconstructionDistribution pixels = new BernoulliReconstructionDistribution(Activation.SIGMOID);
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .dataType(DataType.FLOAT)
                 .updater(new Adam(LEARNING_RATE))
                 .weightInit(WeightInit.XAVIER)
                 .list()

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -86,7 +87,7 @@ public final class TransferChart {
     public byte[] png(int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
         // As in CurveChart: no ImageIO disk cache, whose shutdown hook breaks a figure written on Ctrl-C.
-        javax.imageio.ImageIO.setUseCache(false);
+        ImageIO.setUseCache(false);
         NumberAxis value = new NumberAxis(yLabel);
         value.setAutoRangeIncludesZero(false);
         CombinedRangeXYPlot plot = new CombinedRangeXYPlot(value);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.metaunsup.data.Glyphs;
+import org.metaunsup.data.alphabet.GlyphRaster;
 
 /** The generator on a handful of Noto faces: same fonts, same bytes; only letters; centred by mass. */
 class GlyphsGeneratorTest {
@@ -64,8 +66,8 @@ class GlyphsGeneratorTest {
 
     @Test
     void glyphsAreCentredByMass() {
-        byte[] g = org.metaunsup.data.alphabet.GlyphRaster.fillCentredByMass(
-                new java.awt.geom.Rectangle2D.Double(0, 0, 10, 5));
+        byte[] g = GlyphRaster.fillCentredByMass(
+                new Rectangle2D.Double(0, 0, 10, 5));
         double m = 0;
         double mx = 0;
         double my = 0;

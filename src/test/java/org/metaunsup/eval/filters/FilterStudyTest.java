@@ -1,6 +1,7 @@
 package org.metaunsup.eval.filters;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,7 +27,7 @@ class FilterStudyTest {
 
     @Test
     void rowsStartFromTheSamePhi0AndDifferByRule() {
-        Map<String, String> p = new java.util.HashMap<>(ConfigLoader.load("tiny").toProperties());
+        Map<String, String> p = new HashMap<>(ConfigLoader.load("tiny").toProperties());
         p.put("inner.eta", "0.05");
         ExperimentConfig tiny = ConfigLoader.resolve("tiny", p);
         EvalData data = EvalData.of(Datasets.load("mnist14"));

@@ -2,8 +2,10 @@ package org.metaunsup.eval.invariance;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.metaunsup.BadInputException;
 import org.metaunsup.cli.ProcessSetup;
 import org.metaunsup.config.BaseModelConfig;
 import org.metaunsup.config.ConfigLoader;
@@ -16,10 +18,10 @@ import org.metaunsup.eval.CurvePoint;
 import org.metaunsup.eval.EvalData;
 import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.Evaluation;
-import org.metaunsup.eval.method.RuleMethod;
 import org.metaunsup.eval.RuleSource;
+import org.metaunsup.eval.method.RuleMethod;
 import org.metaunsup.eval.readout.PrototypeReadout;
-import org.metaunsup.cli.ProcessSetup;
+import org.metaunsup.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -77,7 +79,7 @@ class InvarianceStudyTest {
         int dim = data.dim();
         int[] identity = EvalData.range(dim);
         int[] p = identity.clone();
-        EvalData.shuffle(p, new java.util.SplittableRandom(42));
+        EvalData.shuffle(p, new SplittableRandom(42));
         EvalData pre = EvalData.of(new DataSplits("mnist14-permuted", permuted(mnist.train(), p),
                 permuted(mnist.test(), p), List.of()));
 
@@ -96,7 +98,7 @@ class InvarianceStudyTest {
         Evaluation e = new Evaluation(cfg, arch, data, PROTOCOL, 5, DataType.FLOAT);
         assertArrayEquals(data.permutation(e.seed(0)), e.permutation(e.seed(0)));
         int[] p = EvalData.range(data.dim());
-        EvalData.shuffle(p, new java.util.SplittableRandom(3));
+        EvalData.shuffle(p, new SplittableRandom(3));
         Evaluation fixed = e.withPermutation(p);
         assertArrayEquals(p, fixed.permutation(e.seed(0)));
         assertArrayEquals(p, fixed.permutation(e.seed(1)));
@@ -122,11 +124,11 @@ class InvarianceStudyTest {
             assertArrayEquals(EvalData.range(data.dim()), sorted, "a permutation");
             assertArrayEquals(perm, a.permutation(p), "reproducible");
             assertTrue(!Arrays.equals(perm, a.permutation(0)) && !Arrays.equals(perm, b.permutation(p)));
-            assertEquals(org.metaunsup.util.Seeds.derive(11, "invariance-permutation-" + p), a.permutationSeed(p));
+            assertEquals(Seeds.derive(11, "invariance-permutation-" + p), a.permutationSeed(p));
         }
         assertTrue(!Arrays.equals(a.permutation(1), a.permutation(2)));
         assertEquals(4, a.permutationCount());
-        assertThrows(org.metaunsup.BadInputException.class, () -> new InvarianceStudy(cfg, arch, data,
+        assertThrows(BadInputException.class, () -> new InvarianceStudy(cfg, arch, data,
                 new EvalProtocol(3, 3, 1, 10, 100, 2, 0.1), 3, InvarianceStudy.ExtractorRecipe.standard(), 1,
                 DataType.FLOAT));
     }

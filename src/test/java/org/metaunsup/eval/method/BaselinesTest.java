@@ -1,6 +1,9 @@
 package org.metaunsup.eval.method;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.cli.ProcessSetup;
@@ -14,7 +17,6 @@ import org.metaunsup.eval.EvalProtocol;
 import org.metaunsup.eval.FeatureMethod;
 import org.metaunsup.eval.MethodContext;
 import org.metaunsup.eval.RuleSource;
-import org.metaunsup.cli.ProcessSetup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,7 +89,7 @@ class BaselinesTest {
         EvalData.Labelled b = data.labelled(PROTOCOL, 3);
         assertArrayEquals(a.query(), b.query());
         assertEquals(100, a.query().length);
-        java.util.Set<Integer> q = new java.util.HashSet<>();
+        Set<Integer> q = new HashSet<>();
         for (int i : a.query()) {
             q.add(i);
         }
@@ -97,6 +99,6 @@ class BaselinesTest {
                 assertTrue(!q.contains(i), "support and query overlap");
             }
         }
-        assertTrue(!java.util.Arrays.equals(a.query(), data.labelled(PROTOCOL, 4).query()));
+        assertTrue(!Arrays.equals(a.query(), data.labelled(PROTOCOL, 4).query()));
     }
 }

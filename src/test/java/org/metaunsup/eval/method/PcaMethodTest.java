@@ -3,6 +3,7 @@ package org.metaunsup.eval.method;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,7 @@ class PcaMethodTest {
         INDArray centred = pool.subRowVector(pool.mean(0));
         INDArray pixelCov = centred.transpose().mmul(centred).divi(n - 1);
         double[] eig = Eigen.symmetricGeneralizedEigenvalues(pixelCov.dup(), false).toDoubleVector();
-        java.util.Arrays.sort(eig);
+        Arrays.sort(eig);
         int d = eig.length;
         assertEquals(mnist.dim(), d);
         for (int i = 0; i < k; i++) {

@@ -1,7 +1,9 @@
 package org.metaunsup.eval.transfer;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metaunsup.BadInputException;
 import org.metaunsup.config.Activation;
@@ -54,7 +56,7 @@ class TransferStudyTest {
     void aThetaFileRecordsTheRangeItWasTrainedOnOtherSourcesRecordNone() throws Exception {
         // The committed θ file was meta-trained when tiny drew widths 4..8 (tiny draws 5..6 now),
         // with η = 0.05 (tiny's η is 1e-4 now: a θ file is only used with its own η).
-        java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ConfigLoader.load("tiny").toProperties());
+        Map<String, String> props = new LinkedHashMap<>(ConfigLoader.load("tiny").toProperties());
         props.put("inner.eta", "0.05");
         ExperimentConfig tiny = ConfigLoader.resolve("tiny", props).withInputWidth(196);
         Path file = Path.of(getClass().getResource("/golden/theta-tiny/rule.theta.fb").toURI());
